@@ -1,0 +1,331 @@
+"""Evaluate a model: validate parameters, solve its equations, compute its observables.
+
+``evaluate`` works on any registered model; ``curve`` sweeps a grid and returns a tidy DataFrame,
+repairing points a batched solve missed by continuation from converged neighbours; ``optimize``
+tunes one parameter (e.g. the ridge penalty) to minimise an observable at every point.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Mapping
+
+import mpmath as mp
+import numpy as np
+
+from . import models as _models
+from .codegen import compile_system
+from .solvers import (METHODS, BatchProblem, Continuation, ConvergenceError, Newton, Precise,
+                      Result, SolverOutput, Status)
+from .validation import ParameterError
+
+__all__ = ["evaluate", "curve", "optimize", "solve_batch"]
+
+
+def _solver(method: str, max_iterations: int | None):
+    if method not in METHODS:
+        raise ParameterError(
+            f"parameter 'method' must be one of 'auto', 'closed-form', {', '.join(map(repr, METHODS))}; "
+            f"got {method!r}"
+        )
+    kwargs = {} if max_iterations is None else {"max_iterations": int(max_iterations)}
+    return METHODS[method](**kwargs)
+
+
+def _prepare(model, params: Mapping[str, Any]):
+    """Model, variant, validated params, broadcast shape and the flat value mapping."""
+    model = _models.get(model)
+    variant = model.select(params.keys())
+    p = variant.validate(params, model.name)
+    shape, scalars = _models._registry.broadcast_scalars(variant, p)
+    values: dict[str, Any] = {k: v.reshape(-1) for k, v in scalars.items()}
+    for name, spec in variant.param_specs.items():
+        if spec.is_array and getattr(p, name) is not None:
+            values[name] = getattr(p, name)
+    if variant.prepare is not None:
+        for k, v in variant.prepare(p).items():
+            arr = np.asarray(v, dtype=float)
+            values[k] = np.broadcast_to(arr, shape).reshape(-1) if arr.ndim == len(shape) and (
+                arr.shape == shape) or arr.ndim == 0 else arr
+    return model, variant, p, shape, values
+
+
+def solve_batch(compiled, values, batch: int, method: str = "auto",
+                max_iterations: int | None = None) -> SolverOutput:
+    """Unknowns for a batch of points: closed form, or a solver with fallbacks for ``auto``."""
+    m = compiled.size
+    if m == 0:
+        return SolverOutput(np.empty((batch, 0)), np.zeros(batch, np.int8), np.zeros(batch),
+                            np.zeros(batch, np.int64), "closed-form")
+    problem = BatchProblem(compiled, values, batch)
+    if compiled.has_closed_form and method in ("auto", "closed-form"):
+        u = compiled.closed_form(problem.values(), batch)
+        f = compiled.residual(problem.values(), u)
+        res = np.max(np.abs(f), axis=1)
+        status = np.where(np.all(np.isfinite(u), axis=1), Status.CONVERGED, Status.NONFINITE)
+        return SolverOutput(u, status.astype(np.int8), res, np.zeros(batch, np.int64), "closed-form")
+    if method == "closed-form":
+        raise ParameterError("method='closed-form': this model has no closed-form solution")
+    u0 = problem.guess()
+    if method != "auto":
+        return _solver(method, max_iterations).solve(problem, u0)
+    out = _solver("newton", max_iterations).solve(problem, u0)
+    failed = np.flatnonzero(~out.converged)
+    if failed.size and compiled.has_fixed_point_form:
+        # Newton can wander from a poor guess; Anderson on the fixed-point map is slower but
+        # follows the contraction when there is one.
+        sub = BatchProblem(compiled, {k: (v[failed] if k in problem._scalar else v)
+                                      for k, v in problem.values().items()}, failed.size)
+        retry = _solver("anderson", max_iterations).solve(sub, u0[failed])
+        good = retry.converged
+        if good.any():
+            idx = failed[good]
+            u, status, res, its = (out.u.copy(), out.status.copy(), out.residual.copy(),
+                                   out.iterations.copy())
+            u[idx], status[idx], res[idx] = retry.u[good], retry.status[good], retry.residual[good]
+            its[idx] += retry.iterations[good]
+            out = SolverOutput(u, status, res, its, "newton+anderson")
+    return out
+
+
+def _observables(compiled, values, out: SolverOutput, batch: int) -> tuple[dict, np.ndarray]:
+    obs = compiled.observables(values, out.u, batch)
+    status = out.status.copy()
+    ok = status == Status.CONVERGED
+    for name, v in obs.items():
+        v = np.array(v)
+        # A NaN at a solved point means the formula was evaluated outside its domain: flag it, never
+        # hand it back as a number. (inf is a legitimate, documented divergence.)
+        status[ok & np.isnan(v)] = Status.NONFINITE
+        obs[name] = v
+    bad = status != Status.CONVERGED
+    for v in obs.values():
+        v[bad] = np.nan
+    return obs, status
+
+
+def _describe_failure(model, shape, values, out_status, residual, scalar_names) -> str:
+    flat = np.flatnonzero(out_status != Status.CONVERGED)
+    first = flat[0]
+    where = ", ".join(f"{k}={values[k][first]:g}" for k in scalar_names)
+    code = Status(int(out_status[first]))
+    total = out_status.size
+    return (f"{model.name}: {flat.size} of {total} point(s) not solved (first at {where}: "
+            f"{code.name.lower()}, residual {residual[first]:.3g}): {code.message}")
+
+
+def evaluate(model, *, method: str = "auto", precision: int | None = None, throw: bool = True,
+             max_iterations: int | None = None, **params) -> Result:
+    """Evaluate a model's observables at one point or a broadcast grid of points.
+
+    Parameters are the model's (see ``asymptotics list`` / ``models.get(name).describe()``); any
+    scalar parameter may be an array, and arrays broadcast together. ``method`` is ``auto``
+    (closed form if the model has one, else Newton with an Anderson fallback), ``closed-form``,
+    ``newton``, ``damped`` or ``anderson``. ``precision`` (decimal digits) refines each point with
+    mpmath and returns mpmath numbers. A point that does not converge raises
+    :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
+    (``throw=False``).
+    """
+    model, variant, p, shape, values = _prepare(model, params)
+    batch = int(np.prod(shape)) if shape else 1
+    compiled = compile_system(variant.system_for(p))
+    out = solve_batch(compiled, values, batch, method, max_iterations)
+    if precision is not None:
+        return _refine(model, variant, p, shape, values, compiled, out, int(precision), throw)
+    obs, status = _observables(compiled, values, out, batch)
+    result = _assemble(model, variant, p, shape, obs, out, status, compiled)
+    if throw and np.any(status != Status.CONVERGED):
+        raise ConvergenceError(
+            _describe_failure(model, shape, values, status, out.residual, variant.scalar_params), result)
+    return result
+
+
+def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
+    def shaped(a):
+        a = np.asarray(a).reshape(shape)
+        return a.item() if a.ndim == 0 else a
+
+    unknowns = {name: shaped(out.u[:, j]) for j, name in enumerate(compiled.unknown_names)}
+    params = {name: getattr(p, name) for name in variant.param_specs}
+    return Result(
+        model=model.name, variant=variant.name, params=params,
+        observables={k: shaped(v) for k, v in obs.items()}, unknowns=unknowns,
+        status=shaped(status), residual=shaped(out.residual), iterations=shaped(out.iterations),
+        method=out.method, shape=tuple(shape), references=model.references,
+    )
+
+
+def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> Result:
+    batch = out.u.shape[0]
+    precise = Precise(digits=digits)
+    dps = digits + precise.guard
+    obs_cols: dict[str, list] = {k: [] for k in compiled.observable_names}
+    u_cols: list[list] = [[] for _ in compiled.unknown_names]
+    status = out.status.copy()
+    residual = [mp.mpf(0)] * batch
+    iterations = out.iterations.copy()
+    problem = BatchProblem(compiled, values, batch)
+    with mp.workdps(dps):
+        for b in range(batch):
+            point = {k: mp.mpf(float(v)) for k, v in problem.point(b).items()
+                     if k in problem._scalar}
+            point.update({k: v for k, v in problem._shared.items()})
+            start = out.u[b] if np.all(np.isfinite(out.u[b])) else problem.guess()[b]
+            if compiled.size:
+                ref = precise.refine(lambda u: compiled.residual_mp(point, u, dps),
+                                     lambda u: compiled.jacobian_mp(point, u, dps),
+                                     list(start), compiled.lower, compiled.upper)
+                u = ref.u
+                status[b] = Status.CONVERGED if ref.converged else Status.MAX_ITERATIONS
+                residual[b] = ref.residual
+                iterations[b] += ref.iterations
+            else:
+                u = []
+            for j, val in enumerate(u):
+                u_cols[j].append(val)
+            for k, val in compiled.observables_mp(point, u, dps).items():
+                obs_cols[k].append(val)
+
+    def shaped(col):
+        if not shape:
+            return col[0]
+        arr = np.empty(batch, dtype=object)
+        arr[:] = col
+        return arr.reshape(shape)
+
+    result = Result(
+        model=model.name, variant=variant.name,
+        params={name: getattr(p, name) for name in variant.param_specs},
+        observables={k: shaped(v) for k, v in obs_cols.items()},
+        unknowns={n: shaped(c) for n, c in zip(compiled.unknown_names, u_cols)},
+        status=shaped(list(status)) if shape else int(status[0]),
+        residual=shaped(residual), iterations=shaped(list(iterations)),
+        method=f"{out.method}+mpmath", shape=tuple(shape), references=model.references,
+    )
+    if throw and np.any(status != Status.CONVERGED):
+        raise ConvergenceError(f"{model.name}: mpmath refinement did not converge to {digits} digits",
+                               result)
+    return result
+
+
+def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool = False,
+          continuation: bool = True, max_iterations: int | None = None, **fixed):
+    """Observables on a grid, as a tidy pandas DataFrame (one row per point).
+
+    ``sweep`` maps parameter names to 1-D grids; several entries make their Cartesian product (the
+    first key varies slowest). Points the batched solve misses are approached by continuation along
+    the first swept parameter from their nearest converged neighbour. Remaining failures keep NaN
+    observables and a ``status`` other than ``converged`` (or raise with ``throw=True``).
+    Columns: the parameters, observables, unknowns, ``status``, ``residual``, ``iterations``.
+    """
+    if not sweep:
+        raise ParameterError("curve needs at least one swept parameter, e.g. sweep={'gamma': grid}")
+    grids = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in sweep.items()}
+    for k, g in grids.items():
+        if g.ndim != 1 or g.size == 0:
+            raise ParameterError(f"sweep '{k}' must be a non-empty 1-D grid; got shape {g.shape}")
+    both = set(grids) & set(fixed)
+    if both:
+        raise ParameterError(f"parameter(s) {sorted(both)} are both swept and fixed")
+    mesh = np.meshgrid(*grids.values(), indexing="ij")
+    params = {**fixed, **dict(zip(grids, mesh))}
+    model, variant, p, shape, values = _prepare(model, params)
+    batch = int(np.prod(shape)) if shape else 1
+    compiled = compile_system(variant.system_for(p))
+    out = solve_batch(compiled, values, batch, method, max_iterations)
+    if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
+        out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,
+                        max_iterations)
+    obs, status = _observables(compiled, values, out, batch)
+    result = _assemble(model, variant, p, shape, obs, out, status, compiled)
+    if throw and np.any(status != Status.CONVERGED):
+        raise ConvergenceError(
+            _describe_failure(model, shape, values, status, out.residual, variant.scalar_params), result)
+    frame = result.to_frame()
+    frame.attrs["sweep"] = list(grids)
+    return frame
+
+
+def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max_iterations):
+    """Repair failed points by continuation from the nearest converged point along ``axis``."""
+    u, status = out.u.copy(), out.status.copy()
+    residual, iterations = out.residual.copy(), out.iterations.copy()
+    problem = BatchProblem(compiled, values, len(u))
+    scalar_names = list(problem._scalar)
+    index = np.arange(len(u)).reshape(shape)
+    inner = Newton() if method in ("auto", "newton") else _solver(method, max_iterations)
+
+    def solve_at(point, u0):
+        sub = BatchProblem(compiled, {**problem._shared, **{k: np.array([point[k]]) for k in scalar_names}}, 1)
+        return inner.solve(sub, u0)
+
+    walker = Continuation()
+    for line in np.moveaxis(index, axis, -1).reshape(-1, shape[axis]):
+        ok = [i for i in line if status[i] == Status.CONVERGED]
+        if not ok:
+            continue
+        positions = {i: pos for pos, i in enumerate(line)}
+        for pos, i in enumerate(line):
+            if status[i] == Status.CONVERGED:
+                continue
+            # nearest converged neighbour along the line (prefer ones repaired just before)
+            src = min((j for j in line if status[j] == Status.CONVERGED),
+                      key=lambda j: abs(positions[j] - pos))
+            res = walker.walk(solve_at, problem.point(src), problem.point(i), u[src])
+            if res.status[0] == Status.CONVERGED:
+                u[i], status[i], residual[i] = res.u[0], Status.CONVERGED, res.residual[0]
+                iterations[i] += res.iterations[0]
+    return SolverOutput(u, status, residual, iterations, out.method + "+continuation")
+
+
+def optimize(model, objective: str, over: str, *, bounds: tuple[float, float] = (1e-8, 1e4),
+             log: bool = True, tol: float = 1e-10, max_iterations: int = 200, **params) -> Result:
+    """Minimise ``objective`` over parameter ``over`` in ``bounds`` at every point of the grid.
+
+    Golden-section search, vectorized over all points at once (on ``log(over)`` when ``log``), so
+    the objective should be unimodal in ``over`` on the bracket. Returns the Result at the optimum;
+    the optimal value of ``over`` is in ``result.params[over]``. A minimum found at an end of the
+    bracket is flagged in ``status`` (max_iterations) rather than returned as interior.
+    """
+    if over in params:
+        raise ParameterError(f"'{over}' is optimized; do not also give it")
+    if not (bounds[0] < bounds[1]) or (log and bounds[0] <= 0):
+        raise ParameterError(f"parameter 'bounds' must be an increasing pair (positive if log); got {bounds!r}")
+    lo, hi = (np.log(bounds[0]), np.log(bounds[1])) if log else bounds
+    shape = _prepare(model, {**params, over: bounds[0]})[3]
+    tr = np.exp if log else (lambda x: x)
+
+    def f(x):
+        r = evaluate(model, throw=False, **params, **{over: tr(x)})
+        v = np.asarray(r.observables[objective], dtype=float)
+        return np.where(np.isnan(v), np.inf, v)
+
+    invphi = (np.sqrt(5) - 1) / 2
+    a = np.full(shape, lo, dtype=float)
+    b = np.full(shape, hi, dtype=float)
+    c, d = b - invphi * (b - a), a + invphi * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(max_iterations):
+        if np.all(np.abs(b - a) <= tol * (1 + np.abs(a))):
+            break
+        # Keep the bracket around the smaller interior value; reuse one interior point and
+        # evaluate the objective once per iteration at the new one (all points at once).
+        left = fc < fd
+        a, b = np.where(left, a, c), np.where(left, d, b)
+        new = np.where(left, b - invphi * (b - a), a + invphi * (b - a))
+        f_new = f(new)
+        c, d, fc, fd = (np.where(left, new, d), np.where(left, c, new),
+                        np.where(left, f_new, fd), np.where(left, fc, f_new))
+    x = (a + b) / 2
+    result = evaluate(model, throw=False, **params, **{over: tr(x)})
+    at_edge = (np.abs(x - lo) < 1e-6 * (1 + abs(lo))) | (np.abs(x - hi) < 1e-6 * (1 + abs(hi)))
+    if np.any(at_edge):
+        status = np.where(at_edge, Status.MAX_ITERATIONS, np.asarray(result.status))
+        result = _replace(result, status=status.item() if status.ndim == 0 else status)
+    return result
+
+
+def _replace(result: Result, **changes) -> Result:
+    import dataclasses
+
+    return dataclasses.replace(result, **changes)

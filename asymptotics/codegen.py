@@ -1,0 +1,233 @@
+"""The one seam from sympy to numbers.
+
+:class:`Kernel` turns a list of sympy expressions into a vectorized numpy function over a batch of
+parameter points (common subexpressions eliminated, averages lowered to one fused weighted sum per
+space), and into an mpmath function for one point. :class:`CompiledSystem` holds the kernels of a
+:class:`~asymptotics.symbolic.System`: residual and Jacobian fused in one pass (the Jacobian is
+``sympy.diff`` of the residual, never typed by hand), fixed-point map, initial guess, closed-form
+solution and observables.
+
+Argument layout: a kernel reads scalar parameters by name from a mapping of 1-D arrays of one
+common length B (the batch), unknowns from a ``(B, m)`` array in the system's order, and the arrays
+of each space (eigenvalues, quadrature nodes, ...) from the same mapping; it returns a list of
+``(B,)`` arrays, one per expression.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Mapping, Sequence
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from .symbolic.nodes import Average, Space, averages_in
+from .symbolic.system import System
+
+__all__ = ["Kernel", "CompiledSystem", "compile_system"]
+
+# Bound on B*K entries per temporary when lowering an average (B points x K nodes): 2**21 float64
+# is 16 MiB, small enough that the handful of temporaries a cse'd integrand makes stay in memory
+# comfortably, large enough that numpy's per-call overhead is negligible.
+_CHUNK_ENTRIES = 1 << 21
+
+
+def _lambdify(args, exprs, modules):
+    # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
+    return sp.lambdify(args, list(exprs), modules=modules, cse=(modules == "numpy"), dummify=True)
+
+
+class Kernel:
+    """Vectorized (numpy) and single-point (mpmath) evaluation of sympy expressions.
+
+    ``params`` are the scalar parameter symbols and ``unknowns`` the unknown symbols, in layout
+    order. Every :class:`Average` inside the expressions is replaced by a dummy whose value is
+    computed first, all averages over one space in one pass.
+    """
+
+    def __init__(self, exprs: Sequence[sp.Expr], params: Sequence[sp.Symbol],
+                 unknowns: Sequence[sp.Symbol] = ()):
+        self.exprs = tuple(sp.sympify(e) for e in exprs)
+        self.params = tuple(params)
+        self.unknowns = tuple(unknowns)
+        avgs = averages_in(self.exprs)
+        self._dummies = tuple(sp.Dummy(f"avg{i}") for i in range(len(avgs)))
+        repl = dict(zip(avgs, self._dummies))
+        self._outer_exprs = tuple(e.xreplace(repl) for e in self.exprs)
+        groups: dict[Space, list[tuple[int, sp.Expr]]] = {}
+        for i, a in enumerate(avgs):
+            groups.setdefault(a.space, []).append((i, a.integrand))
+        self._groups = tuple((space, tuple(items)) for space, items in groups.items())
+        self._np = None
+        self._mp = None
+        self._lock = threading.Lock()
+
+    # -- compilation (lazy: a model pays for the mpmath path only if it asks for precision) ------
+    def _compile(self, modules):
+        args = self.params + self.unknowns
+        outer = _lambdify(args + self._dummies, self._outer_exprs, modules)
+        spaces = []
+        for space, items in self._groups:
+            fn = _lambdify(tuple(space.components) + args, [e for _, e in items], modules)
+            spaces.append((space, tuple(i for i, _ in items), fn))
+        return outer, tuple(spaces)
+
+    def _numpy(self):
+        with self._lock:
+            if self._np is None:
+                self._np = self._compile("numpy")
+        return self._np
+
+    def _mpmath(self):
+        with self._lock:
+            if self._mp is None:
+                self._mp = self._compile("mpmath")
+        return self._mp
+
+    # -- numpy ----------------------------------------------------------------------------------
+    def __call__(self, values: Mapping[str, np.ndarray], u: np.ndarray | None = None,
+                 batch: int | None = None) -> list[np.ndarray]:
+        """Evaluate on a batch. ``values`` maps parameter names to (B,) arrays (or scalars) and
+        array-parameter names to their arrays; ``u`` is (B, m)."""
+        outer, spaces = self._numpy()
+        args = [np.asarray(values[p.name], dtype=float) for p in self.params]
+        if self.unknowns:
+            u = np.asarray(u, dtype=float)
+            args += [u[:, j] for j in range(u.shape[1])]
+        if batch is None:
+            batch = max([a.size for a in args if a.ndim] + [1])
+        args = [np.broadcast_to(a, (batch,)) for a in args]
+        avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
+        with np.errstate(all="ignore"):
+            for space, indices, fn in spaces:
+                for i, v in zip(indices, _space_sums(space, fn, len(indices), args, values, batch)):
+                    avg_values[i] = v
+            out = outer(*args, *avg_values)
+        return [np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
+
+    # -- mpmath ---------------------------------------------------------------------------------
+    def mp(self, values: Mapping[str, object], u: Sequence = (), dps: int = 30) -> list:
+        """Evaluate at one point with mpmath at the current working precision."""
+        outer, spaces = self._mpmath()
+        args = [mp.mpf(values[p.name]) if not isinstance(values[p.name], mp.mpf) else values[p.name]
+                for p in self.params] + list(u)
+        avg_values = [None] * len(self._dummies)
+        for space, indices, fn in spaces:
+            comps, weights = space.mp_arrays(values, dps)
+            comps = [[mp.mpf(c) if not isinstance(c, mp.mpf) else c for c in comp] for comp in comps]
+            k = len(comps[0])
+            weights = [mp.mpf(1)] * k if weights is None else [mp.mpf(w) for w in weights]
+            sums = [[] for _ in indices]
+            for idx in range(k):
+                vals = fn(*(comp[idx] for comp in comps), *args)
+                for j, v in enumerate(vals):
+                    sums[j].append(weights[idx] * v)
+            for i, terms in zip(indices, sums):
+                avg_values[i] = mp.fsum(terms)
+        return [mp.mpf(o) if not isinstance(o, (mp.mpf, mp.mpc)) else o
+                for o in outer(*args, *avg_values)]
+
+
+def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[np.ndarray]:
+    comps, weights = space.arrays(values)
+    k = comps[0].shape[0]
+    comps = [c.reshape(1, k) for c in comps]
+    chunk = max(1, _CHUNK_ENTRIES // max(k, 1))
+    out = [np.empty(batch) for _ in range(count)]
+    for start in range(0, batch, chunk):
+        stop = min(batch, start + chunk)
+        sub = [a[start:stop].reshape(-1, 1) for a in args]
+        vals = fn(*comps, *sub)
+        sums = []
+        for v in vals:
+            v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
+            sums.append(v @ weights if weights is not None else v.sum(axis=1))
+        for o, s in zip(out, sums):
+            o[start:stop] = s
+    return out
+
+
+class CompiledSystem:
+    """Numeric kernels generated from a :class:`System` (compiled lazily, cached per system)."""
+
+    def __init__(self, system: System):
+        self.system = system
+        self.params = tuple(system.parameters)
+        self.unknowns = system.unknown_symbols
+        self.unknown_names = tuple(u.name for u in system.unknowns)
+        self.observable_names = tuple(system.observables)
+        m = len(self.unknowns)
+        self.size = m
+        self.lower = np.array([u.lower for u in system.unknowns], dtype=float)
+        self.upper = np.array([u.upper for u in system.unknowns], dtype=float)
+        if m:
+            jac = system.jacobian()
+            self._fj = Kernel(list(system.residuals) + list(jac), self.params, self.unknowns)
+            self._f = Kernel(system.residuals, self.params, self.unknowns)
+            self._guess = Kernel([u.guess for u in system.unknowns], self.params)
+            g = system.fixed_point_map
+            self._g = Kernel(g, self.params, self.unknowns) if g is not None else None
+            self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
+                              if system.solution else None)
+        self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
+
+    @property
+    def has_fixed_point_form(self) -> bool:
+        return self.size > 0 and self._g is not None
+
+    @property
+    def has_closed_form(self) -> bool:
+        return self.size == 0 or self._solution is not None
+
+    def _stack(self, cols, batch):
+        return np.stack(cols, axis=-1) if cols else np.empty((batch, 0))
+
+    def residual(self, values, u):
+        return self._stack(self._f(values, u, len(u)), len(u))
+
+    def residual_jacobian(self, values, u):
+        m, b = self.size, len(u)
+        cols = self._fj(values, u, b)
+        f = self._stack(cols[:m], b)
+        j = np.stack(cols[m:], axis=-1).reshape(b, m, m)
+        return f, j
+
+    def fixed_point(self, values, u):
+        return self._stack(self._g(values, u, len(u)), len(u))
+
+    def guess(self, values, batch):
+        return self._stack(self._guess(values, None, batch), batch)
+
+    def closed_form(self, values, batch):
+        return self._stack(self._solution(values, None, batch), batch)
+
+    def observables(self, values, u, batch) -> dict[str, np.ndarray]:
+        return dict(zip(self.observable_names, self._obs(values, u, batch)))
+
+    # -- mpmath, one point ---------------------------------------------------------------------
+    def residual_mp(self, values, u, dps):
+        return self._f.mp(values, u, dps)
+
+    def jacobian_mp(self, values, u, dps):
+        m = self.size
+        flat = self._fj.mp(values, u, dps)[m:]
+        return [[flat[i * m + j] for j in range(m)] for i in range(m)]
+
+    def observables_mp(self, values, u, dps):
+        return dict(zip(self.observable_names, self._obs.mp(values, u, dps)))
+
+
+_CACHE: dict[int, tuple[System, CompiledSystem]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def compile_system(system: System) -> CompiledSystem:
+    """The (cached) compiled kernels of a system."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get(id(system))
+        if hit is not None and hit[0] is system:
+            return hit[1]
+        compiled = CompiledSystem(system)
+        _CACHE[id(system)] = (system, compiled)
+        return compiled

@@ -1,0 +1,225 @@
+"""Ridge and ridgeless (minimum-norm) least squares with Gaussian covariates.
+
+Setting (Hastie, Montanari, Rosset, Tibshirani 2022; Dobriban–Wager 2018; Atanasov,
+Zavatone-Veth, Pehlevan 2024): n samples ``x_i ~ N(0, Σ)`` in ``R^p``, ``y_i = x_i'β + ε_i`` with
+``E ε = 0``, ``Var ε = noise``. Estimator
+
+    β̂ = argmin_b (1/n) ||y - X b||² + lam ||b||² = (X'X + n lam I)^{-1} X'y,
+
+so ``lam`` is the per-sample penalty (HMRT's λ); ``lam = 0`` is the minimum-norm interpolator
+``(X'X)^+ X'y``, the limit lam -> 0+.
+
+Equations (deterministic equivalent; AZP arXiv:2405.00592 Sec. 3, renormalized ridge): the
+effective ridge ``kappa`` solves
+
+    lam = kappa (1 - df1(kappa)/n),    df1(κ) = tr Σ(Σ+κ)^{-1},  df2(κ) = tr Σ²(Σ+κ)^{-2},
+
+and, with ``bias = κ² β'Σ(Σ+κ)^{-2}β / (1 - df2/n)`` and ``variance = noise (df2/n)/(1 - df2/n)``,
+
+    excess_risk = E_x (x'(β̂ - β))² = bias + variance,     test_error = excess_risk + noise,
+    train_error = (1/n)||y - Xβ̂||² = (1 - df1/n)² test_error  (= (lam/κ)² test_error).
+
+The GCV estimate ``train_error / (1 - df1/n)²`` is asymptotically exact: its theoretical value is
+``test_error``, and its Monte Carlo twin uses the training data only.
+
+Isotropic variant (Σ = I, p/n -> ``gamma``): df1/n = γ/(1+κ), df2/n = γ/(1+κ)², and κ solves a
+quadratic, ``κ = [γ + lam - 1 + sqrt((γ + lam - 1)² + 4 lam)] / 2``; this reproduces HMRT's
+Theorem 1 (ridgeless: ``noise γ/(1-γ)`` for γ < 1, ``signal (1 - 1/γ) + noise/(γ - 1)`` for γ > 1)
+and the ridge formula in terms of the Marchenko–Pastur Stieltjes transform. At ``lam = 0`` and
+``gamma = 1`` (resp. ``n`` equal to the rank of Σ) the variance is ``inf`` when ``noise > 0``, on
+purpose: the interpolation peak.
+
+``df1`` and ``df2`` are reported per sample (divided by n).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..symbolic import Average, ParamSpace, System, Unknown
+from ..validation import Array, Interval, ParameterError, param
+from ._registry import Model, Reference, Variant, register
+
+_POS = Interval(0, np.inf)
+_NONNEG = Interval(0, np.inf, low_closed=True)
+
+# -- symbols ----------------------------------------------------------------------------------
+gamma, lam, signal, noise, n = sp.symbols("gamma lam signal noise n", nonnegative=True)
+kappa = sp.Symbol("kappa", nonnegative=True)
+s, t = sp.symbols("s t", real=True)  # eigenvalue of Σ, target coordinate in its eigenbasis
+SPECTRUM = ParamSpace("spectrum", {s: "eigenvalues", t: "target"})
+
+
+def _observables(df1, df2, bias_num, signal_power, ridgeless_peak):
+    """Observables from the per-sample degrees of freedom and the bias numerator κ² β'Σ(Σ+κ)^{-2}β.
+
+    ``ridgeless_peak`` is the condition (lam = 0 and 1 - df2 = 0) at which the variance diverges;
+    there the bias is 0 (its limit from both sides) and the variance inf (0 without noise).
+    """
+    gap = 1 - df2
+    bias = sp.Piecewise((0, ridgeless_peak), (bias_num / gap, True))
+    variance = sp.Piecewise((sp.Piecewise((sp.oo, noise > 0), (0, True)), ridgeless_peak),
+                            (noise * df2 / gap, True))
+    excess = bias + variance
+    test = excess + noise
+    train = sp.Piecewise((0, ridgeless_peak), ((1 - df1) ** 2 * test, True))
+    # GCV = train_error/(1 - df1)² equals test_error identically in the limit (AZP Sec. 3), so its
+    # theoretical value is test_error; the Monte Carlo twin computes the estimator from training data.
+    gcv = test
+    return {
+        "excess_risk": excess,
+        "bias": bias,
+        "variance": variance,
+        "test_error": test,
+        "train_error": train,
+        "gcv": gcv,
+        "df1": df1,
+        "df2": df2,
+        "kappa": kappa,
+        "signal": signal_power,
+    }
+
+
+# -- isotropic --------------------------------------------------------------------------------
+_iso_df1 = gamma / (1 + kappa)
+_iso_df2 = gamma / (1 + kappa) ** 2
+ISOTROPIC = System(
+    parameters=(gamma, lam, signal, noise),
+    unknowns=(Unknown(kappa, guess=lam + gamma, lower=0.0, doc="renormalized ridge"),),
+    equations=(sp.Eq(kappa, lam + kappa * _iso_df1),),
+    solution={kappa: ((gamma + lam - 1) + sp.sqrt((gamma + lam - 1) ** 2 + 4 * lam)) / 2},
+    observables=_observables(
+        _iso_df1, _iso_df2, signal * kappa ** 2 / (1 + kappa) ** 2, signal,
+        sp.And(sp.Eq(lam, 0), sp.Eq(gamma, 1)),
+    ),
+)
+
+# -- general covariance (finite p, deterministic equivalent) ----------------------------------
+_df1 = Average(s / (s + kappa), SPECTRUM) / n
+_df2 = Average(s ** 2 / (s + kappa) ** 2, SPECTRUM) / n
+_rank = Average(sp.Heaviside(s, 0), SPECTRUM)  # number of positive eigenvalues
+GENERAL = System(
+    parameters=(n, lam, noise),
+    # Starting above the root: κ <= lam + tr Σ / n, and the residual κ - lam - κ df1(κ) is convex
+    # in κ, so Newton from this guess decreases monotonically to the largest root.
+    unknowns=(Unknown(kappa, guess=lam + Average(s, SPECTRUM) / n, lower=0.0, doc="renormalized ridge"),),
+    equations=(sp.Eq(kappa, lam + kappa * _df1),),
+    observables=_observables(
+        _df1, _df2, kappa ** 2 * Average(t ** 2 * s / (s + kappa) ** 2, SPECTRUM),
+        Average(s * t ** 2, SPECTRUM), sp.And(sp.Eq(lam, 0), sp.Eq(n, _rank)),
+    ),
+)
+
+_DOC_LAM = "per-sample ridge penalty: β̂ = (X'X + n lam I)^{-1} X'y; 0 = minimum-norm interpolator"
+_DOC_NOISE = "label-noise variance Var ε"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IsotropicParams:
+    """Σ = I_p, p/n -> gamma."""
+
+    gamma: float = param(domain=_POS, doc="aspect ratio p/n", symbol="γ")
+    lam: float = param(0.0, domain=_NONNEG, doc=_DOC_LAM, symbol="λ", aliases=("lambda",))
+    signal: float = param(1.0, domain=_NONNEG, doc="signal power ||β||² (HMRT's r²)", symbol="r²")
+    noise: float = param(1.0, domain=_NONNEG, doc=_DOC_NOISE, symbol="σ²")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeneralParams:
+    """Σ given by its eigenvalues, β by its coordinates in Σ's eigenbasis (finite p)."""
+
+    n: float = param(domain=_POS, doc="number of samples")
+    lam: float = param(0.0, domain=_NONNEG, doc=_DOC_LAM, symbol="λ", aliases=("lambda",))
+    noise: float = param(1.0, domain=_NONNEG, doc=_DOC_NOISE, symbol="σ²")
+    eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length p)")
+    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
+
+    conveniences = {"spectrum": ("eigenvalues", "target")}
+
+    @classmethod
+    def expand(cls, values: dict) -> dict:
+        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
+        if "spectrum" in values:
+            from ..spectra import Spectrum, parse_spectrum
+
+            spec = values.pop("spectrum")
+            spec = parse_spectrum(spec) if isinstance(spec, str) else spec
+            if not isinstance(spec, Spectrum):
+                raise ParameterError(
+                    f"parameter 'spectrum' must be a Spectrum or a string such as "
+                    f"'power-law:p=1000,decay=1.5'; got {spec!r}")
+            if "eigenvalues" in values or "target" in values:
+                raise ParameterError("give either 'spectrum' or 'eigenvalues' and 'target', not both")
+            values.update(spec.as_params())
+        return values
+
+    def check(self):
+        if self.target.shape != self.eigenvalues.shape:
+            raise ParameterError(
+                f"ridge: parameter 'target' must have the length of 'eigenvalues' "
+                f"({self.eigenvalues.size}); got {self.target.size}")
+        if not np.any(self.eigenvalues > 0):
+            raise ParameterError("ridge: parameter 'eigenvalues' must have at least one positive entry")
+
+
+_BIB_HMRT = """@article{hastie2022surprises,
+  title={Surprises in high-dimensional ridgeless least squares interpolation},
+  author={Hastie, Trevor and Montanari, Andrea and Rosset, Saharon and Tibshirani, Ryan J.},
+  journal={The Annals of Statistics}, volume={50}, number={2}, pages={949--986}, year={2022},
+  note={arXiv:1903.08560}
+}"""
+_BIB_DW = """@article{dobriban2018high,
+  title={High-dimensional asymptotics of prediction: Ridge regression and classification},
+  author={Dobriban, Edgar and Wager, Stefan},
+  journal={The Annals of Statistics}, volume={46}, number={1}, pages={247--279}, year={2018}
+}"""
+_BIB_AZP = """@article{atanasov2024scaling,
+  title={Scaling and renormalization in high-dimensional regression},
+  author={Atanasov, Alexander B. and Zavatone-Veth, Jacob A. and Pehlevan, Cengiz},
+  journal={arXiv preprint arXiv:2405.00592}, year={2024}
+}"""
+_BIB_BLLT = """@article{bartlett2020benign,
+  title={Benign overfitting in linear regression},
+  author={Bartlett, Peter L. and Long, Philip M. and Lugosi, G{\\'a}bor and Tsigler, Alexander},
+  journal={Proceedings of the National Academy of Sciences}, volume={117}, number={48},
+  pages={30063--30070}, year={2020}
+}"""
+
+MODEL = register(Model(
+    name="ridge",
+    summary="ridge / minimum-norm least squares: test, train, bias, variance, GCV, renormalized ridge",
+    variants=(
+        Variant("isotropic", IsotropicParams, ISOTROPIC,
+                "Σ = I, p/n -> gamma (closed form; HMRT Thm 1 ridgeless, ridge via MP law)",
+                example={"gamma": 2.0, "lam": 0.1, "signal": 1.0, "noise": 0.5}),
+        Variant("general", GeneralParams, GENERAL,
+                "general Σ at finite p: deterministic equivalent with renormalized ridge kappa",
+                example={"n": 100, "lam": 0.01, "noise": 0.25,
+                         "spectrum": "power-law:p=300,decay=1.5,source=0.5"}),
+    ),
+    references=(
+        Reference("hastie2022surprises", _BIB_HMRT,
+                  "Thm 1 (isotropic ridgeless risk), Thm 2 (general Σ ridgeless), Sec. 5 / Thm 5 "
+                  "(isotropic ridge via the Marchenko–Pastur Stieltjes transform, optimal λ* = σ²γ/r²)"),
+        Reference("dobriban2018high", _BIB_DW, "Thm 2.1 (isotropic ridge risk and optimal penalty)"),
+        Reference("atanasov2024scaling", _BIB_AZP,
+                  "Sec. 3: renormalized ridge κ, E_g = (bias + σ²)/(1 - df2/P), E_tr = (λ/κ)² E_g"),
+        Reference("bartlett2020benign", _BIB_BLLT, "effective ranks r_k, R_k and k* (spectra module)"),
+    ),
+    conventions=__doc__.split("\n\n", 1)[1],
+    observables={
+        "excess_risk": "E_x (x'(β̂ - β))², conditional on the data, no label noise",
+        "bias": "||E[β̂|X] - β||²_Σ part of excess_risk",
+        "variance": "noise part of excess_risk (inf at the ridgeless interpolation peak)",
+        "test_error": "excess_risk + noise",
+        "train_error": "(1/n)||y - Xβ̂||² (training labels include noise)",
+        "gcv": "train_error/(1 - df1)²: the GCV estimate (asymptotically equal to test_error)",
+        "df1": "tr Σ(Σ+κ)^{-1} / n",
+        "df2": "tr Σ²(Σ+κ)^{-2} / n",
+        "kappa": "renormalized (effective) ridge κ",
+        "signal": "signal power β'Σβ",
+    },
+))

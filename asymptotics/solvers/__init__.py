@@ -1,0 +1,13 @@
+"""Solvers: they know systems (through BatchProblem) and results, never a model."""
+
+from .continuation import Continuation
+from .fixed_point import Anderson, Damped
+from .newton import Newton
+from .precise import Precise, PreciseOutput
+from .problem import BatchProblem
+from .result import ConvergenceError, Result, SolverOutput, Status
+
+METHODS = {"newton": Newton, "damped": Damped, "anderson": Anderson}
+
+__all__ = ["Anderson", "BatchProblem", "Continuation", "ConvergenceError", "Damped", "METHODS",
+           "Newton", "Precise", "PreciseOutput", "Result", "SolverOutput", "Status"]

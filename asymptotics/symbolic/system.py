@@ -1,0 +1,111 @@
+"""The declaration of a model's equations: unknowns, equations, observables, in sympy.
+
+A :class:`System` is pure data. Parameters are sympy symbols named exactly as the model's
+``Params`` fields; unknowns carry an initial guess (a sympy expression in the parameters) and
+bounds; equations are ``sympy.Eq(lhs, rhs)`` (residual ``lhs - rhs``), and when every equation
+reads ``Eq(unknown_i, G_i(unknowns))`` the system also has a fixed-point form for damped and
+Anderson iteration. Observables are named sympy expressions in parameters and unknowns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import sympy as sp
+
+from .nodes import Average, Space, averages_in
+
+__all__ = ["Unknown", "System"]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """An unknown of the equations.
+
+    ``guess`` is a sympy expression in the parameters (averages allowed) used as the starting point;
+    ``lower``/``upper`` bound the search (the solver never steps outside them).
+    """
+
+    symbol: sp.Symbol
+    guess: sp.Expr
+    lower: float = -math.inf
+    upper: float = math.inf
+    doc: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.symbol.name
+
+
+@dataclass(frozen=True)
+class System:
+    """Equations F(u; θ) = 0 for unknowns u, and observables O(u; θ).
+
+    ``parameters`` lists the scalar parameter symbols (array parameters enter only through the
+    components of a :class:`~asymptotics.symbolic.nodes.Space`). ``solution`` optionally gives the
+    unknowns in closed form; the evaluator then uses it instead of a solver, and the tests check
+    that it satisfies the equations.
+    """
+
+    parameters: tuple[sp.Symbol, ...]
+    unknowns: tuple[Unknown, ...]
+    equations: tuple[sp.Eq, ...]
+    observables: Mapping[str, sp.Expr]
+    solution: Mapping[sp.Symbol, sp.Expr] | None = None
+    observable_docs: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if len(self.unknowns) != len(self.equations):
+            raise ValueError(
+                f"a system needs as many equations as unknowns; got {len(self.equations)} "
+                f"equations for {len(self.unknowns)} unknowns"
+            )
+        allowed = set(self.parameters) | set(self.unknown_symbols)
+        for e in list(self.residuals) + list(self.observables.values()):
+            extra = sp.sympify(e).free_symbols - allowed
+            if extra:
+                raise ValueError(f"undeclared symbols {sorted(map(str, extra))} in {e}")
+        if self.solution is not None and set(self.solution) != set(self.unknown_symbols):
+            raise ValueError("a closed-form solution must give every unknown")
+
+    @property
+    def unknown_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(u.symbol for u in self.unknowns)
+
+    @property
+    def residuals(self) -> tuple[sp.Expr, ...]:
+        return tuple(sp.sympify(eq.lhs - eq.rhs) for eq in self.equations)
+
+    @property
+    def fixed_point_map(self) -> tuple[sp.Expr, ...] | None:
+        """``G`` with equations ``u = G(u)`` in the unknowns' order, or None if not in that form."""
+        out = []
+        for unknown, eq in zip(self.unknowns, self.equations):
+            if eq.lhs != unknown.symbol:
+                return None
+            out.append(eq.rhs)
+        return tuple(out)
+
+    def jacobian(self) -> sp.Matrix:
+        """d residual_i / d unknown_j, differentiating under every average."""
+        return sp.Matrix([[sp.diff(r, u) for u in self.unknown_symbols] for r in self.residuals])
+
+    @property
+    def spaces(self) -> tuple[Space, ...]:
+        exprs = list(self.residuals) + list(self.observables.values()) + [u.guess for u in self.unknowns]
+        return tuple(dict.fromkeys(a.space for a in averages_in(exprs)))
+
+    def latex(self) -> str:
+        """The equations and observables as a LaTeX ``aligned`` block."""
+        lines = [sp.latex(eq.lhs) + " &= " + sp.latex(eq.rhs) for eq in self.equations]
+        if self.solution:
+            lines += [sp.latex(k) + r" &= " + sp.latex(v) for k, v in self.solution.items()]
+        lines += [r"\mathrm{%s} &= %s" % (name.replace("_", r"\_"), sp.latex(expr))
+                  for name, expr in self.observables.items()]
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+def contains_average(expr) -> bool:
+    return any(isinstance(n, Average) for n in sp.preorder_traversal(sp.sympify(expr)))

@@ -1,0 +1,230 @@
+"""Parameter declarations and the one error-message formatter.
+
+A model's parameters are the fields of a frozen dataclass; each field is made by :func:`param`,
+which records its domain, meaning and the paper's symbol. :func:`validate` turns user keyword
+arguments into an instance of that dataclass, broadcasting scalar parameters and raising a
+``ValueError`` that names the parameter, its valid range and the value received.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+__all__ = [
+    "Interval",
+    "Integer",
+    "OneOf",
+    "Array",
+    "param",
+    "spec",
+    "fields",
+    "validate",
+    "domain_error",
+    "ParameterError",
+]
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, missing, or outside its domain."""
+
+
+def _fmt_value(value: Any) -> str:
+    arr = np.asarray(value) if not isinstance(value, str) else None
+    if arr is not None and arr.ndim > 0:
+        flat = arr.ravel()
+        if flat.size > 4:
+            return f"array of shape {arr.shape} ({', '.join(map(repr, flat[:3].tolist()))}, ...)"
+        return repr(flat.tolist())
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
+def domain_error(name: str, domain: Any, value: Any, model: str | None = None) -> ParameterError:
+    """The one formatter: ``model: parameter 'gamma' must be in (0, inf); got -1.0``."""
+    where = f"{model}: " if model else ""
+    return ParameterError(f"{where}parameter '{name}' must be {domain}; got {_fmt_value(value)}")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval; ``low``/``high`` may be infinite. Closed ends are included."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_closed: bool = False
+    high_closed: bool = False
+
+    def contains(self, value: Any) -> np.ndarray:
+        x = np.asarray(value, dtype=float)
+        ok = np.isfinite(x) | (np.isinf(x) & ((x == self.high) & self.high_closed))
+        ok &= (x >= self.low) if self.low_closed else (x > self.low)
+        ok &= (x <= self.high) if self.high_closed else (x < self.high)
+        return ok
+
+    def __str__(self) -> str:
+        lo = "[" if self.low_closed else "("
+        hi = "]" if self.high_closed else ")"
+        fmt = lambda v: "inf" if v == math.inf else "-inf" if v == -math.inf else f"{v:g}"
+        return f"in {lo}{fmt(self.low)}, {fmt(self.high)}{hi}"
+
+
+@dataclass(frozen=True)
+class Integer(Interval):
+    """Integers inside an interval."""
+
+    def contains(self, value: Any) -> np.ndarray:
+        x = np.asarray(value, dtype=float)
+        return super().contains(x) & (np.floor(x) == x)
+
+    def __str__(self) -> str:
+        return "an integer " + super().__str__()
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A choice among named options (strings)."""
+
+    options: tuple[str, ...]
+
+    def contains(self, value: Any) -> bool:
+        return isinstance(value, str) and value in self.options
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(repr(o) for o in self.options)
+
+
+@dataclass(frozen=True)
+class Array:
+    """A one-dimensional array whose entries lie in ``element``; ``min_size`` entries at least."""
+
+    element: Interval = Interval()
+    min_size: int = 1
+
+    def contains(self, value: Any) -> bool:
+        x = np.asarray(value, dtype=float)
+        return x.ndim == 1 and x.size >= self.min_size and bool(np.all(self.element.contains(x)))
+
+    def __str__(self) -> str:
+        return f"a 1-D array of at least {self.min_size} entries, each {self.element}"
+
+
+_REQUIRED = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """What :func:`param` records in a dataclass field's metadata."""
+
+    domain: Any
+    doc: str
+    symbol: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_array(self) -> bool:
+        return isinstance(self.domain, Array)
+
+    @property
+    def is_choice(self) -> bool:
+        return isinstance(self.domain, OneOf)
+
+
+def param(default: Any = _REQUIRED, *, domain: Any, doc: str, symbol: str | None = None,
+          aliases: tuple[str, ...] = ()) -> Any:
+    """Declare a model parameter (a dataclass field) with its domain, meaning and paper symbol.
+
+    ``aliases`` are other accepted spellings (typically the paper's symbol when it differs from the
+    readable name); they are mapped to the field name by :func:`validate`.
+    """
+    meta = {"asymptotics": ParamSpec(domain, doc, symbol, tuple(aliases))}
+    if default is _REQUIRED:
+        return dataclasses.field(metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def spec(field: dataclasses.Field) -> ParamSpec:
+    return field.metadata["asymptotics"]
+
+
+def fields(params_cls: type) -> dict[str, ParamSpec]:
+    """Name -> ParamSpec for every declared parameter of a Params dataclass, in order."""
+    return {f.name: spec(f) for f in dataclasses.fields(params_cls) if "asymptotics" in f.metadata}
+
+
+def required(params_cls: type) -> set[str]:
+    return {
+        f.name
+        for f in dataclasses.fields(params_cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+
+
+def resolve_aliases(params_cls: type, values: Mapping[str, Any], model: str | None = None) -> dict[str, Any]:
+    """Map aliases to field names; reject unknown names with a suggestion."""
+    specs = fields(params_cls)
+    alias_map = {a: name for name, s in specs.items() for a in s.aliases}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        name = key if key in specs else alias_map.get(key)
+        if name is None:
+            known = sorted(specs) + sorted(alias_map)
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            where = f"{model}: " if model else ""
+            raise ParameterError(
+                f"{where}unknown parameter '{key}'{hint} (parameters: {', '.join(sorted(specs))})"
+            )
+        if name in out:
+            raise ParameterError(f"parameter '{name}' given twice (as '{key}' and another alias)")
+        out[name] = value
+    return out
+
+
+def validate(params_cls: type, values: Mapping[str, Any], model: str | None = None) -> Any:
+    """Build a ``params_cls`` instance from keyword values, checking every domain.
+
+    Scalar parameters may be arrays; they are checked element-wise (broadcasting is done later,
+    by the evaluator). Array parameters are converted to float arrays. Raises
+    :class:`ParameterError` naming the parameter, its domain and the value received.
+    """
+    values = resolve_aliases(params_cls, values, model)
+    missing = required(params_cls) - set(values)
+    if missing:
+        where = f"{model}: " if model else ""
+        raise ParameterError(f"{where}missing required parameter(s): {', '.join(sorted(missing))}")
+    converted: dict[str, Any] = {}
+    for name, s in fields(params_cls).items():
+        if name not in values:
+            continue
+        value = values[name]
+        if s.is_choice:
+            if not s.domain.contains(value):
+                raise domain_error(name, s.domain, value, model)
+            converted[name] = value
+            continue
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise domain_error(name, s.domain, value, model) from None
+        if s.is_array:
+            if not s.domain.contains(arr):
+                raise domain_error(name, s.domain, value, model)
+            arr = arr.copy()
+            arr.setflags(write=False)
+            converted[name] = arr
+            continue
+        ok = s.domain.contains(arr)
+        if not np.all(ok):
+            bad = arr[~ok] if arr.ndim else arr
+            raise domain_error(name, s.domain, bad.ravel()[0] if bad.ndim else bad, model)
+        converted[name] = float(arr) if arr.ndim == 0 else arr
+    instance = params_cls(**converted)
+    check = getattr(instance, "check", None)
+    if check is not None:
+        check()
+    return instance
