@@ -103,6 +103,10 @@ class Model:
         matches = [v for v in self.variants if v.accepts(keys)]
         if matches:
             return matches[0]
+        # A variant whose required parameters are all given: let validation name the stray key.
+        complete = [v for v in self.variants if validation.required(v.params) <= v._canonical(keys)]
+        if complete:
+            return complete[0]
         if len(self.variants) == 1:
             return self.variants[0]  # let validation name the unknown or missing parameter
         options = "; ".join(
