@@ -100,6 +100,16 @@ class Model:
     def select(self, keys) -> Variant:
         """The variant whose parameters match the given keyword names."""
         keys = set(keys)
+        known = set()
+        for v in self.variants:
+            known |= set(v.param_specs) | {a for s in v.param_specs.values() for a in s.aliases}
+            known |= set(getattr(v.params, "conveniences", ()))
+        stray = sorted(keys - known)
+        if stray:
+            close = difflib.get_close_matches(stray[0], sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise validation.ParameterError(
+                f"{self.name}: unknown parameter '{stray[0]}'{hint} (parameters: {', '.join(sorted(known))})")
         matches = [v for v in self.variants if v.accepts(keys)]
         if matches:
             return matches[0]

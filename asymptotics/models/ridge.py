@@ -53,19 +53,22 @@ s, t = sp.symbols("s t", real=True)  # eigenvalue of Σ, target coordinate in it
 SPECTRUM = ParamSpace("spectrum", {s: "eigenvalues", t: "target"})
 
 
-def _observables(df1, df2, bias_num, signal_power, ridgeless_peak):
+def _observables(df1, df2, bias_num, signal_power, ridgeless_peak, gap1=None, gap2=None):
     """Observables from the per-sample degrees of freedom and the bias numerator κ² β'Σ(Σ+κ)^{-2}β.
+
+    ``gap1 = 1 - df1`` and ``gap2 = 1 - df2`` may be given in a cancellation-free form.
 
     ``ridgeless_peak`` is the condition (lam = 0 and 1 - df2 = 0) at which the variance diverges;
     there the bias is 0 (its limit from both sides) and the variance inf (0 without noise).
     """
-    gap = 1 - df2
+    gap = 1 - df2 if gap2 is None else gap2
+    gap1 = 1 - df1 if gap1 is None else gap1
     bias = sp.Piecewise((0, ridgeless_peak), (bias_num / gap, True))
     variance = sp.Piecewise((sp.Piecewise((sp.oo, noise > 0), (0, True)), ridgeless_peak),
                             (noise * df2 / gap, True))
     excess = bias + variance
     test = excess + noise
-    train = sp.Piecewise((0, ridgeless_peak), ((1 - df1) ** 2 * test, True))
+    train = sp.Piecewise((0, ridgeless_peak), (gap1 ** 2 * test, True))
     # GCV = train_error/(1 - df1)² equals test_error identically in the limit (AZP Sec. 3), so its
     # theoretical value is test_error; the Monte Carlo twin computes the estimator from training data.
     gcv = test
@@ -84,16 +87,24 @@ def _observables(df1, df2, bias_num, signal_power, ridgeless_peak):
 
 
 # -- isotropic --------------------------------------------------------------------------------
+# κ² + bκ - lam = 0 with b = 1 - γ - lam, in the cancellation-free form of the positive root
+# (b is kept unexpanded so that γ + lam - 1 is formed before anything is added to it).
+_b = sp.UnevaluatedExpr(1 - gamma - lam)
+_root = sp.sqrt(_b ** 2 + 4 * lam)
+_ISO_KAPPA = sp.Piecewise((2 * lam / (_b + _root), _b > 0), ((_root - _b) / 2, True))
 _iso_df1 = gamma / (1 + kappa)
 _iso_df2 = gamma / (1 + kappa) ** 2
 ISOTROPIC = System(
     parameters=(gamma, lam, signal, noise),
     unknowns=(Unknown(kappa, guess=lam + gamma, lower=0.0, doc="renormalized ridge"),),
     equations=(sp.Eq(kappa, lam + kappa * _iso_df1),),
-    solution={kappa: ((gamma + lam - 1) + sp.sqrt((gamma + lam - 1) ** 2 + 4 * lam)) / 2},
+    solution={kappa: _ISO_KAPPA},
     observables=_observables(
         _iso_df1, _iso_df2, signal * kappa ** 2 / (1 + kappa) ** 2, signal,
         sp.And(sp.Eq(lam, 0), sp.Eq(gamma, 1)),
+        # 1 - γ/(1+κ) and 1 - γ/(1+κ)² with 1 - γ formed first: exact near the peak γ = 1, κ -> 0.
+        gap1=(sp.UnevaluatedExpr(1 - gamma) + kappa) / (1 + kappa),
+        gap2=(sp.UnevaluatedExpr(1 - gamma) + kappa * (2 + kappa)) / (1 + kappa) ** 2,
     ),
 )
 
