@@ -186,11 +186,11 @@ def test_no_double_descent_under_optimal_tuning():
     assert np.all(np.diff(r.excess_risk) > 0)
 
 
-@settings(max_examples=40, deadline=None)
 # Zero or values in a physical range (a penalty of 1e273 overflows κ, which is not the point here).
 _value = lambda lo, hi: st.one_of(st.just(0.0), st.floats(lo, hi))
 
 
+@settings(max_examples=40, deadline=None)
 @given(gamma=st.floats(0.05, 20), lam=_value(1e-10, 10), signal=_value(1e-6, 5), noise=_value(1e-6, 5))
 def test_invariants(gamma, lam, signal, noise):
     r = asy.evaluate("ridge", gamma=gamma, lam=lam, signal=signal, noise=noise)
