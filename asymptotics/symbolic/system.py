@@ -57,6 +57,11 @@ class System:
     observable_docs: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
+        for i, eq in enumerate(self.equations):
+            if isinstance(eq, sp.logic.boolalg.BooleanAtom):
+                raise ValueError(
+                    f"equation {i} evaluated to {eq} when it was built; write sp.Eq(lhs, rhs, "
+                    f"evaluate=False) or give the residual expression lhs - rhs")
         if len(self.unknowns) != len(self.equations):
             raise ValueError(
                 f"a system needs as many equations as unknowns; got {len(self.equations)} "
@@ -76,14 +81,15 @@ class System:
 
     @property
     def residuals(self) -> tuple[sp.Expr, ...]:
-        return tuple(sp.sympify(eq.lhs - eq.rhs) for eq in self.equations)
+        return tuple(sp.sympify(eq.lhs - eq.rhs) if isinstance(eq, sp.Eq) else sp.sympify(eq)
+                     for eq in self.equations)
 
     @property
     def fixed_point_map(self) -> tuple[sp.Expr, ...] | None:
         """``G`` with equations ``u = G(u)`` in the unknowns' order, or None if not in that form."""
         out = []
         for unknown, eq in zip(self.unknowns, self.equations):
-            if eq.lhs != unknown.symbol:
+            if not isinstance(eq, sp.Eq) or eq.lhs != unknown.symbol:
                 return None
             out.append(eq.rhs)
         return tuple(out)
@@ -99,7 +105,8 @@ class System:
 
     def latex(self) -> str:
         """The equations and observables as a LaTeX ``aligned`` block."""
-        lines = [sp.latex(eq.lhs) + " &= " + sp.latex(eq.rhs) for eq in self.equations]
+        lines = [sp.latex(eq.lhs) + " &= " + sp.latex(eq.rhs) if isinstance(eq, sp.Eq)
+                 else sp.latex(eq) + " &= 0" for eq in self.equations]
         if self.solution:
             lines += [sp.latex(k) + r" &= " + sp.latex(v) for k, v in self.solution.items()]
         lines += [r"\mathrm{%s} &= %s" % (name.replace("_", r"\_"), sp.latex(expr))
