@@ -19,7 +19,7 @@ from .solvers import (METHODS, BatchProblem, Continuation, ConvergenceError, New
                       Result, SolverOutput, Status)
 from .validation import ParameterError
 
-__all__ = ["evaluate", "curve", "optimize", "solve_batch"]
+__all__ = ["evaluate", "curve", "optimize", "solve_batch", "solve_bounded"]
 
 
 def _solver(method: str, max_iterations: int | None):
@@ -88,6 +88,91 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
     return out
 
 
+def _subset(compiled, values, index):
+    """The value mapping restricted to the points ``index`` (shared arrays are kept whole)."""
+    scalar = {p.name for p in compiled.params}
+    return {k: (np.broadcast_to(np.asarray(v, dtype=float), (np.size(v),))[index]
+                if k in scalar and np.ndim(v) else v)
+            for k, v in values.items()}
+
+
+def _bounds(compiled, values, batch: int):
+    """Evaluate the system's :class:`~asymptotics.symbolic.Bound` s.
+
+    Returns ``(outside, reports, named)``: a boolean mask of points outside some bound, per-bound
+    ``(bound, value array, violated mask)`` for messages, and ``{name: value array}`` for the
+    bounds reported as observables. A bound that cannot be computed at a point (NaN) does not
+    exclude it.
+    """
+    outside = np.zeros(batch, dtype=bool)
+    reports, named = [], {}
+    if not compiled.bounds:
+        return outside, reports, named
+    expr_values = iter(compiled.bound_expressions(values, batch))
+    for bound, sub in zip(compiled.bounds, compiled.bound_systems):
+        if sub is None:
+            value = np.asarray(next(expr_values), dtype=float)
+        else:
+            out = solve_batch(sub, values, batch)
+            value = np.asarray(sub.observables(values, out.u, batch)[bound.observable], dtype=float)
+            value = np.where(out.converged, value, np.nan)
+        x = np.broadcast_to(np.asarray(values[bound.parameter.name], dtype=float), (batch,))
+        if bound.side == "above":
+            bad = (x < value) if bound.inclusive else (x <= value)
+        else:
+            bad = (x > value) if bound.inclusive else (x >= value)
+        bad &= np.isfinite(value)
+        outside |= bad
+        reports.append((bound, value, bad))
+        if bound.name:
+            named[bound.name] = value
+    return outside, reports, named
+
+
+def solve_bounded(compiled, values, batch: int, method: str = "auto",
+                  max_iterations: int | None = None):
+    """:func:`solve_batch` on the points inside the system's bounds; the others are flagged
+    ``OUTSIDE_DOMAIN``. Returns ``(output, reports, named bound values)`` (see :func:`_bounds`)."""
+    outside, reports, named = _bounds(compiled, values, batch)
+    if not outside.any():
+        return solve_batch(compiled, values, batch, method, max_iterations), reports, named
+    inside = np.flatnonzero(~outside)
+    m = compiled.size
+    u = np.full((batch, m), np.nan)
+    status = np.full(batch, Status.OUTSIDE_DOMAIN, dtype=np.int8)
+    residual = np.full(batch, np.nan)
+    iterations = np.zeros(batch, dtype=np.int64)
+    name = "outside-domain"
+    if inside.size:
+        sub = solve_batch(compiled, _subset(compiled, values, inside), inside.size, method,
+                          max_iterations)
+        u[inside], status[inside] = sub.u, sub.status
+        residual[inside], iterations[inside] = sub.residual, sub.iterations
+        name = sub.method
+    return SolverOutput(u, status, residual, iterations, name), reports, named
+
+
+def _bound_error(model, reports, status, values, scalar_names) -> ParameterError:
+    """The ParameterError for the first point outside a bound: names parameter, threshold, value."""
+    for bound, value, bad in reports:
+        hits = np.flatnonzero(bad)
+        if hits.size:
+            i = hits[0]
+            pname = bound.parameter.name
+            x = float(np.broadcast_to(values[pname], bad.shape)[i])
+            others = ", ".join(f"{k}={float(np.broadcast_to(values[k], bad.shape)[i]):g}"
+                               for k in scalar_names if k != pname)
+            at = f" at {others}" if others else ""
+            relation = {("above", False): ">", ("above", True): ">=",
+                        ("below", False): "<", ("below", True): "<="}[(bound.side, bound.inclusive)]
+            what = f" ({bound.meaning})" if bound.meaning else ""
+            more = f" ({int(bad.sum())} of {bad.size} points)" if bad.size > 1 else ""
+            return ParameterError(
+                f"{model.name}: parameter '{pname}' must be {relation} {value[i]:.10g}{what}{at}; "
+                f"got {x:g}{more}")
+    return ParameterError(f"{model.name}: a parameter lies outside its domain")
+
+
 def _observables(compiled, values, out: SolverOutput, batch: int) -> tuple[dict, np.ndarray]:
     obs = compiled.observables(values, out.u, batch)
     status = out.status.copy()
@@ -129,10 +214,13 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
     compiled = compile_system(variant.system_for(p))
-    out = solve_batch(compiled, values, batch, method, max_iterations)
+    out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
+    if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
+        raise _bound_error(model, reports, out.status, values, variant.scalar_params)
     if precision is not None:
         return _refine(model, variant, p, shape, values, compiled, out, int(precision), throw)
     obs, status = _observables(compiled, values, out, batch)
+    obs.update(named)
     result = _assemble(model, variant, p, shape, obs, out, status, compiled)
     if throw and np.any(status != Status.CONVERGED):
         raise ConvergenceError(
@@ -171,6 +259,13 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
                      if k in problem._scalar}
             point.update({k: v for k, v in problem._shared.items()})
             start = out.u[b] if np.all(np.isfinite(out.u[b])) else problem.guess()[b]
+            if status[b] == Status.OUTSIDE_DOMAIN:
+                for j in range(compiled.size):
+                    u_cols[j].append(mp.nan)
+                for k in obs_cols:
+                    obs_cols[k].append(mp.nan)
+                residual[b] = mp.nan
+                continue
             if compiled.size:
                 ref = precise.refine(lambda u: compiled.residual_mp(point, u, dps),
                                      lambda u: compiled.jacobian_mp(point, u, dps),
@@ -232,11 +327,12 @@ def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool 
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
     compiled = compile_system(variant.system_for(p))
-    out = solve_batch(compiled, values, batch, method, max_iterations)
+    out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
         out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,
                         max_iterations)
     obs, status = _observables(compiled, values, out, batch)
+    obs.update(named)
     result = _assemble(model, variant, p, shape, obs, out, status, compiled)
     if throw and np.any(status != Status.CONVERGED):
         raise ConvergenceError(
@@ -266,7 +362,7 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
             continue
         positions = {i: pos for pos, i in enumerate(line)}
         for pos, i in enumerate(line):
-            if status[i] == Status.CONVERGED:
+            if status[i] in (Status.CONVERGED, Status.OUTSIDE_DOMAIN):
                 continue
             # nearest converged neighbour along the line (prefer ones repaired just before)
             src = min((j for j in line if status[j] == Status.CONVERGED),

@@ -22,6 +22,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from .symbolic.lowering import lambdify as lower
 from .symbolic.nodes import Average, Space, averages_in
 from .symbolic.system import System
 
@@ -35,7 +36,9 @@ _CHUNK_ENTRIES = 1 << 21
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
-    return sp.lambdify(args, list(exprs), modules=modules, cse=(modules == "numpy"), dummify=True)
+    # Function nodes with their own numeric implementations (proximal operators, Owen's T, ...)
+    # are resolved by symbolic.lowering.
+    return lower(args, list(exprs), modules)
 
 
 class Kernel:
@@ -171,6 +174,13 @@ class CompiledSystem:
             self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
                               if system.solution else None)
         self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
+        # Bounds whose value is an expression share one kernel; system-valued ones are compiled
+        # (and solved by the evaluator, which knows solvers) on their own.
+        self.bounds = tuple(system.bounds)
+        exprs = [b.value for b in self.bounds if not isinstance(b.value, System)]
+        self._bound_exprs = Kernel(exprs, self.params) if exprs else None
+        self.bound_systems = tuple(compile_system(b.value) if isinstance(b.value, System) else None
+                                   for b in self.bounds)
 
     @property
     def has_fixed_point_form(self) -> bool:
@@ -202,6 +212,10 @@ class CompiledSystem:
     def closed_form(self, values, batch):
         return self._stack(self._solution(values, None, batch), batch)
 
+    def bound_expressions(self, values, batch) -> list[np.ndarray]:
+        """Values of the expression-valued bounds, in the order of ``bounds`` (system ones skipped)."""
+        return self._bound_exprs(values, None, batch) if self._bound_exprs is not None else []
+
     def observables(self, values, u, batch) -> dict[str, np.ndarray]:
         return dict(zip(self.observable_names, self._obs(values, u, batch)))
 
@@ -219,7 +233,7 @@ class CompiledSystem:
 
 
 _CACHE: dict[int, tuple[System, CompiledSystem]] = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE_LOCK = threading.RLock()  # re-entrant: a system compiles the systems of its bounds
 
 
 def compile_system(system: System) -> CompiledSystem:

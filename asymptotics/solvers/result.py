@@ -19,6 +19,7 @@ class Status(enum.IntEnum):
     NONFINITE = 2
     SINGULAR = 3
     STAGNATED = 4
+    OUTSIDE_DOMAIN = 5
 
     @property
     def message(self) -> str:
@@ -38,6 +39,11 @@ _MESSAGES = {
     Status.SINGULAR: (
         "the Jacobian is singular; the solution may be non-unique or at a bifurcation: try "
         "method='anderson' or 'damped', or continuation along a curve"
+    ),
+    Status.OUTSIDE_DOMAIN: (
+        "a parameter lies outside a range that depends on the other parameters (e.g. below a "
+        "separability threshold), where the quantity does not exist; the error from evaluate() "
+        "names the parameter and the threshold"
     ),
     Status.STAGNATED: (
         "the line search could not reduce the residual (poor initial guess): try curve() for "

@@ -120,18 +120,36 @@ class QuadratureSpace(Space):
         return ",".join(printer._print(c) for c in self._components)
 
 
-def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None) -> QuadratureSpace:
-    """Space for ``E f(z_1, ..., z_k)`` with ``z ~ N(0, I_k)`` by a Gauss–Hermite tensor rule."""
+def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None,
+             half: tuple[sp.Symbol, ...] = ()) -> QuadratureSpace:
+    """Space for ``E f(z_1, ..., z_k)`` with ``z ~ N(0, I_k)`` by a Gauss–Hermite tensor rule.
+
+    Components listed in ``half`` are instead ``|z_j|`` (half-normal, density ``2 phi`` on
+    ``[0, inf)``) with their own Gauss rule: write ``E h(Y G)`` for a sign-link label as
+    ``(1 - eps) E h(|G|) + eps E h(-|G|)`` to keep the integrand smooth. The arbitrary-precision
+    path uses mpmath-refined nodes for normal components and the float64 rule for half-normal ones.
+    """
     from .. import integrals  # local import: integrals is numeric, nodes stays importable alone
 
     if not components:
         raise ValueError("gaussian() needs at least one component symbol")
+    stray = set(half) - set(components)
+    if stray:
+        raise ValueError(f"half-normal components {sorted(map(str, stray))} are not components")
     k = len(components)
+    kinds = tuple("half" if c in half else "normal" for c in components)
+    if "half" not in kinds:
+        return QuadratureSpace(
+            name or f"gauss{k}_{order}_" + "_".join(str(c) for c in components),
+            tuple(components),
+            lambda: integrals.gauss_hermite_product(k, order),
+            lambda dps: integrals.gauss_hermite_product_mp(k, order, dps),
+        )
+    tag = "".join("h" if kind == "half" else "n" for kind in kinds)
     return QuadratureSpace(
-        name or f"gauss{k}_{order}_" + "_".join(str(c) for c in components),
+        name or f"gauss{tag}_{order}_" + "_".join(str(c) for c in components),
         tuple(components),
-        lambda: integrals.gauss_hermite_product(k, order),
-        lambda dps: integrals.gauss_hermite_product_mp(k, order, dps),
+        lambda: integrals.gaussian_product(kinds, order),
     )
 
 

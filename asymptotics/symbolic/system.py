@@ -17,7 +17,7 @@ import sympy as sp
 
 from .nodes import Average, Space, averages_in
 
-__all__ = ["Unknown", "System"]
+__all__ = ["Bound", "Unknown", "System"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,36 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A parameter's admissible range that depends on the other parameters.
+
+    ``parameter`` must lie ``side`` (``"above"`` or ``"below"``) ``value``: a sympy expression in
+    the parameters (averages allowed), or a :class:`System` solved first whose observable
+    ``observable`` is the value (a threshold that is itself the solution of equations, e.g. the
+    separability threshold of a classifier). The evaluator computes every bound before solving,
+    solves only the points inside, and reports the others with status ``outside_domain`` (raising
+    :class:`~asymptotics.ParameterError` from ``evaluate``). ``meaning`` names the threshold in
+    that message; ``name``, if given, also reports the bound's value as an observable. Where the
+    bound itself cannot be computed the point is solved anyway (and flagged if it fails).
+    """
+
+    parameter: sp.Symbol
+    side: str
+    value: "sp.Expr | System"
+    observable: str = ""
+    meaning: str = ""
+    name: str = ""
+    inclusive: bool = False
+
+    def __post_init__(self):
+        if self.side not in ("above", "below"):
+            raise ValueError(f"Bound side must be 'above' or 'below'; got {self.side!r}")
+        if isinstance(self.value, System) and self.observable not in self.value.observables:
+            raise ValueError(f"Bound on {self.parameter}: the system has no observable "
+                             f"{self.observable!r}")
+
+
+@dataclass(frozen=True)
 class System:
     """Equations F(u; θ) = 0 for unknowns u, and observables O(u; θ).
 
@@ -55,8 +85,19 @@ class System:
     observables: Mapping[str, sp.Expr]
     solution: Mapping[sp.Symbol, sp.Expr] | None = None
     observable_docs: Mapping[str, str] = field(default_factory=dict)
+    bounds: tuple[Bound, ...] = ()
 
     def __post_init__(self):
+        for b in self.bounds:
+            if b.parameter not in self.parameters:
+                raise ValueError(f"Bound on {b.parameter}, which is not a parameter of the system")
+            if isinstance(b.value, System):
+                extra = set(b.value.parameters) - set(self.parameters)
+            else:
+                extra = sp.sympify(b.value).free_symbols - set(self.parameters)
+            if extra:
+                raise ValueError(f"Bound on {b.parameter} uses {sorted(map(str, extra))}, which are "
+                                 f"not parameters of the system")
         for i, eq in enumerate(self.equations):
             if isinstance(eq, sp.logic.boolalg.BooleanAtom):
                 raise ValueError(
