@@ -69,7 +69,13 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
     u0 = problem.guess()
     if method != "auto":
         return _solver(method, max_iterations).solve(problem, u0)
-    out = _solver("newton", max_iterations).solve(problem, u0)
+    if compiled.homotopy_names and max_iterations is None:
+        # With a homotopy to fall back on, a direct solve that has not converged in 25 Newton
+        # iterations (8 step halvings each) is abandoned early: continuation from the homotopy
+        # start is cheaper than long backtracking line searches from a poor guess.
+        out = Newton(max_iterations=25, max_backtracks=8).solve(problem, u0)
+    else:
+        out = _solver("newton", max_iterations).solve(problem, u0)
     failed = np.flatnonzero(~out.converged)
     if failed.size and compiled.has_fixed_point_form:
         # Newton can wander from a poor guess; Anderson on the fixed-point map is slower but
@@ -85,7 +91,48 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
             u[idx], status[idx], res[idx] = retry.u[good], retry.status[good], retry.residual[good]
             its[idx] += retry.iterations[good]
             out = SolverOutput(u, status, res, its, "newton+anderson")
+    failed = np.flatnonzero(~out.converged)
+    if failed.size and compiled.homotopy_names:
+        out = _homotopy(compiled, problem, out, failed, max_iterations)
     return out
+
+
+def _homotopy(compiled, problem, out: SolverOutput, failed, max_iterations) -> SolverOutput:
+    """Reach failed points by continuation from the system's homotopy start (where the guess is
+    reliable), one point at a time: solve there from the guess, then walk the homotopy parameters
+    to their target values with step halving."""
+    u, status, res, its = out.u.copy(), out.status.copy(), out.residual.copy(), out.iterations.copy()
+    # From a converged neighbour Newton needs a handful of iterations; a step that needs more is
+    # too long, and failing fast lets the walker halve it sooner.
+    inner = (Newton(max_iterations=12, max_backtracks=6) if max_iterations is None
+             else _solver("newton", max_iterations))
+    scalar_names = list(problem._scalar)
+
+    walker = Continuation()
+    for i in failed:
+        target = problem.point(i)
+        start_values = compiled.homotopy_start({k: np.array([v]) for k, v in target.items()
+                                                if k in problem._scalar} | problem._shared, 1)
+        start = {**target, **{k: float(v[0]) for k, v in start_values.items()}}
+        # Positive homotopy parameters (penalties, ratios) are walked geometrically: the walker
+        # interpolates their logarithms, so a path from 1e3 down to 1e-4 takes even steps in scale.
+        geometric = {k for k in start_values if start[k] > 0 and target[k] > 0}
+        to_walk = lambda pt: {k: (np.log(v) if k in geometric else v) for k, v in pt.items()
+                              if k in problem._scalar}
+
+        def solve_at(point, u0):
+            vals = {k: np.array([np.exp(v) if k in geometric else v]) for k, v in point.items()}
+            return inner.solve(BatchProblem(compiled, {**problem._shared, **vals}, 1), u0)
+
+        sub = BatchProblem(compiled, {**problem._shared, **{k: np.array([start[k]]) for k in scalar_names}}, 1)
+        first = inner.solve(sub, sub.guess())
+        if first.status[0] != Status.CONVERGED:
+            continue
+        walked = walker.walk(solve_at, to_walk(start), to_walk(target), first.u[0])
+        if walked.status[0] == Status.CONVERGED:
+            u[i], status[i], res[i] = walked.u[0], Status.CONVERGED, walked.residual[0]
+            its[i] += first.iterations[0] + walked.iterations[0]
+    return SolverOutput(u, status, res, its, out.method + "+homotopy")
 
 
 def _subset(compiled, values, index):

@@ -181,6 +181,9 @@ class CompiledSystem:
         self._bound_exprs = Kernel(exprs, self.params) if exprs else None
         self.bound_systems = tuple(compile_system(b.value) if isinstance(b.value, System) else None
                                    for b in self.bounds)
+        homotopy = dict(system.homotopy or {})
+        self.homotopy_names = tuple(k.name for k in homotopy)
+        self._homotopy = Kernel(list(homotopy.values()), self.params) if homotopy else None
 
     @property
     def has_fixed_point_form(self) -> bool:
@@ -211,6 +214,12 @@ class CompiledSystem:
 
     def closed_form(self, values, batch):
         return self._stack(self._solution(values, None, batch), batch)
+
+    def homotopy_start(self, values, batch) -> dict[str, np.ndarray]:
+        """Start values of the homotopy parameters (empty if the system declares none)."""
+        if self._homotopy is None:
+            return {}
+        return dict(zip(self.homotopy_names, self._homotopy(values, None, batch)))
 
     def bound_expressions(self, values, batch) -> list[np.ndarray]:
         """Values of the expression-valued bounds, in the order of ``bounds`` (system ones skipped)."""

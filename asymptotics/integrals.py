@@ -14,7 +14,8 @@ import mpmath as mp
 import numpy as np
 
 __all__ = ["gauss_hermite", "gauss_hermite_product", "gauss_hermite_mp", "gauss_hermite_product_mp",
-           "gaussian_expectation", "gauss_rule", "half_normal", "gaussian_product"]
+           "gaussian_expectation", "gauss_rule", "half_normal", "gaussian_product", "gauss_legendre_unit",
+           "product_rule"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -95,16 +96,29 @@ def half_normal(order: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.lru_cache(maxsize=None)
-def gaussian_product(kinds: tuple[str, ...], order: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Tensor-product rule over coordinates that are each ``"normal"`` (Z) or ``"half"`` (|Z|)."""
+def gauss_legendre_unit(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Legendre rule for ``U ~ Uniform(0, 1)`` (weights sum to one)."""
+    if order < 1:
+        raise ValueError(f"parameter 'order' must be an integer >= 1; got {order!r}")
+    x, w = np.polynomial.legendre.leggauss(order)
+    x, w = (x + 1) / 2, w / 2
+    x.setflags(write=False)
+    w.setflags(write=False)
+    return x, w
+
+
+_RULES = {"normal": gauss_hermite, "half": half_normal, "uniform": gauss_legendre_unit}
+
+
+@functools.lru_cache(maxsize=None)
+def product_rule(factors: tuple[tuple[str, int], ...]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Tensor product of 1-D rules, one ``(kind, order)`` per coordinate: kind ``"normal"`` (Z),
+    ``"half"`` (|Z|) or ``"uniform"`` (U(0, 1), Gauss–Legendre)."""
     rules = []
-    for kind in kinds:
-        if kind == "normal":
-            rules.append(gauss_hermite(order))
-        elif kind == "half":
-            rules.append(half_normal(order))
-        else:
-            raise ValueError(f"quadrature kind must be 'normal' or 'half'; got {kind!r}")
+    for kind, order in factors:
+        if kind not in _RULES:
+            raise ValueError(f"quadrature kind must be one of {sorted(_RULES)}; got {kind!r}")
+        rules.append(_RULES[kind](order))
     grids = np.meshgrid(*[r[0] for r in rules], indexing="ij")
     weights = functools.reduce(np.multiply.outer, [r[1] for r in rules]).ravel()
     comps = tuple(g.ravel() for g in grids)
@@ -112,6 +126,11 @@ def gaussian_product(kinds: tuple[str, ...], order: int) -> tuple[tuple[np.ndarr
         c.setflags(write=False)
     weights.setflags(write=False)
     return comps, weights
+
+
+def gaussian_product(kinds: tuple[str, ...], order: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Tensor-product rule over coordinates that are each ``"normal"`` (Z) or ``"half"`` (|Z|)."""
+    return product_rule(tuple((k, order) for k in kinds))
 
 
 @functools.lru_cache(maxsize=None)

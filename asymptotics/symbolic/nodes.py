@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-__all__ = ["Space", "ParamSpace", "QuadratureSpace", "Average", "gaussian", "averages_in"]
+__all__ = ["Space", "ParamSpace", "QuadratureSpace", "Average", "gaussian", "tensor", "averages_in"]
 
 
 class Space(sp.Atom):
@@ -151,6 +151,28 @@ def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None,
         tuple(components),
         lambda: integrals.gaussian_product(kinds, order),
     )
+
+
+def tensor(*factors: tuple, name: str | None = None) -> QuadratureSpace:
+    """Tensor-product space from per-component rules: ``tensor((s, "uniform", 40), (z, "normal", 60))``.
+
+    Each factor is ``(symbol, kind, order)`` with kind ``"normal"`` (z ~ N(0, 1), Gauss–Hermite),
+    ``"half"`` (|z|, half-normal Gauss rule) or ``"uniform"`` (U(0, 1), Gauss–Legendre: map it onto
+    an interval [lo, hi] in the integrand, ``(hi - lo) f(lo + (hi - lo) s)``, whose ends may depend
+    on unknowns, to integrate piecewise-smooth functions between their kinks). Orders may differ
+    per component. The arbitrary-precision path uses the float64 nodes.
+    """
+    from .. import integrals
+
+    if not factors:
+        raise ValueError("tensor() needs at least one (symbol, kind, order) factor")
+    comps = tuple(f[0] for f in factors)
+    spec = tuple((str(f[1]), int(f[2])) for f in factors)
+    for kind, _ in spec:
+        if kind not in ("normal", "half", "uniform"):
+            raise ValueError(f"quadrature kind must be 'normal', 'half' or 'uniform'; got {kind!r}")
+    tag = "_".join(f"{k[0]}{o}{c}" for (k, o), c in zip(spec, comps))
+    return QuadratureSpace(name or f"tensor_{tag}", comps, lambda: integrals.product_rule(spec))
 
 
 class Average(sp.Expr):

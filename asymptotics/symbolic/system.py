@@ -76,7 +76,10 @@ class System:
     ``parameters`` lists the scalar parameter symbols (array parameters enter only through the
     components of a :class:`~asymptotics.symbolic.nodes.Space`). ``solution`` optionally gives the
     unknowns in closed form; the evaluator then uses it instead of a solver, and the tests check
-    that it satisfies the equations.
+    that it satisfies the equations. ``bounds`` restrict parameters to ranges that depend on the
+    others (:class:`Bound`). ``homotopy`` maps parameters to start values (expressions in the
+    parameters) where the unknowns' guess is reliable, e.g. ``{lam: Max(lam, 10 alpha)}``: points
+    the direct solve misses are reached by continuation from there.
     """
 
     parameters: tuple[sp.Symbol, ...]
@@ -86,8 +89,16 @@ class System:
     solution: Mapping[sp.Symbol, sp.Expr] | None = None
     observable_docs: Mapping[str, str] = field(default_factory=dict)
     bounds: tuple[Bound, ...] = ()
+    homotopy: Mapping[sp.Symbol, sp.Expr] | None = None
 
     def __post_init__(self):
+        for k, v in (self.homotopy or {}).items():
+            if k not in self.parameters:
+                raise ValueError(f"homotopy on {k}, which is not a parameter of the system")
+            extra = sp.sympify(v).free_symbols - set(self.parameters)
+            if extra:
+                raise ValueError(f"homotopy start of {k} uses {sorted(map(str, extra))}, which are "
+                                 f"not parameters")
         for b in self.bounds:
             if b.parameter not in self.parameters:
                 raise ValueError(f"Bound on {b.parameter}, which is not a parameter of the system")
