@@ -170,6 +170,6 @@ class Result:
             "status": (Status(int(status)).name.lower() if status.ndim == 0
                        else [Status(int(s)).name.lower() for s in status.ravel()]),
             "residual": conv(self.residual),
-            "iterations": conv(self.iterations),
+            "iterations": np.asarray(self.iterations).astype(int).tolist(),
             "method": self.method,
         }
