@@ -15,7 +15,7 @@ import numpy as np
 
 from . import models as _models
 from .codegen import compile_system
-from .solvers import (METHODS, BatchProblem, Continuation, ConvergenceError, Newton, Precise,
+from .solvers import (METHODS, BatchProblem, CoarseToFine, Continuation, ConvergenceError, Newton, Precise,
                       Result, SolverOutput, Status)
 from .validation import ParameterError
 
@@ -69,13 +69,18 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
     u0 = problem.guess()
     if method != "auto":
         return _solver(method, max_iterations).solve(problem, u0)
-    out = _solver("newton", max_iterations).solve(problem, u0)
+    newton = _solver("newton", max_iterations)
+    varying = problem.varying()
+    if len(varying) == 1 and batch >= CoarseToFine.min_batch:
+        # A long one-parameter sweep: solve a coarse subset, warm-start the rest from it.
+        out = CoarseToFine().solve(problem, u0, newton, problem.values()[varying[0]])
+    else:
+        out = newton.solve(problem, u0)
     failed = np.flatnonzero(~out.converged)
     if failed.size and compiled.has_fixed_point_form:
         # Newton can wander from a poor guess; Anderson on the fixed-point map is slower but
         # follows the contraction when there is one.
-        sub = BatchProblem(compiled, {k: (v[failed] if k in problem._scalar else v)
-                                      for k, v in problem.values().items()}, failed.size)
+        sub = problem.subset(failed)
         retry = _solver("anderson", max_iterations).solve(sub, u0[failed])
         good = retry.converged
         if good.any():

@@ -78,9 +78,12 @@ class Newton:
                 break
             t = _fraction_to_boundary(u_a, step, lower, upper)
             new_u, new_f, new_j, new_res, accepted = self._line_search(problem, active, u_a, step, t, res)
-            # Converged by step size: a full step negligible relative to the unknowns.
-            tiny = accepted & (t == 1.0) & np.all(
-                np.abs(step) <= self.xtol * np.maximum(np.abs(u_a), 1e-300), axis=1)
+            # Converged by step size: a full step negligible relative to the unknowns, or a full
+            # step below sqrt(xtol) whose residual fell by a factor of at least 1e4 (the quadratic
+            # regime, where the error left after the step is of order step², i.e. below xtol).
+            rel = np.max(np.abs(step) / np.maximum(np.abs(u_a), 1e-300), axis=1)
+            quadratic = (rel <= np.sqrt(self.xtol)) & (new_res <= 1e-4 * res)
+            tiny = accepted & (t == 1.0) & ((rel <= self.xtol) | quadratic)
             stalled = ~accepted
             # A line search that cannot improve a residual already at round-off level is converged.
             roundoff = stalled & (res <= 1e-9 * np.maximum(1.0, np.max(np.abs(u_a), axis=1)))

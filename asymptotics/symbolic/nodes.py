@@ -88,10 +88,42 @@ class ParamSpace(Space):
         return self._bindings
 
     def arrays(self, params):
-        return tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings), None
+        comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
+        return _compressed(comps)
 
     def _latex(self, printer) -> str:
         return "i"
+
+
+_COMPRESSED: dict[tuple, tuple] = {}
+
+
+def _compressed(comps: tuple[np.ndarray, ...]):
+    """Collapse repeated entries into distinct ones weighted by their multiplicity.
+
+    A spectrum with few distinct eigenvalues (two-level, block structure) then costs as many terms as
+    it has distinct (eigenvalue, target) pairs, not p. Kept only when it saves at least half the
+    terms; cached per array object (parameter arrays are read-only once validated).
+    """
+    key = tuple((id(c), c.size) for c in comps)
+    hit = _COMPRESSED.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], comps)):
+        return hit[1]
+    # Cheap exit first: a spectrum with many distinct values of any component cannot compress.
+    if any(2 * np.unique(c).size > c.size for c in comps):
+        rows = None
+    else:
+        stacked = np.stack([np.ravel(c) for c in comps], axis=1)
+        rows, counts = np.unique(stacked, axis=0, return_counts=True)
+    if rows is not None and 2 * len(rows) <= comps[0].size:
+        out = tuple(np.ascontiguousarray(rows[:, j]) for j in range(rows.shape[1])), counts.astype(float)
+    else:
+        out = comps, None
+    if all(not c.flags.writeable for c in comps):
+        if len(_COMPRESSED) > 16:
+            _COMPRESSED.clear()
+        _COMPRESSED[key] = (comps, out)
+    return out
 
 
 class QuadratureSpace(Space):
