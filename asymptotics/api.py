@@ -157,6 +157,7 @@ def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
         observables={k: shaped(v) for k, v in obs.items()}, unknowns=unknowns,
         status=shaped(status), residual=shaped(out.residual), iterations=shaped(out.iterations),
         method=out.method, shape=tuple(shape), references=model.references,
+        grid_params=variant.scalar_params,
     )
 
 
@@ -206,6 +207,7 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
         status=shaped(list(status)) if shape else int(status[0]),
         residual=shaped(residual), iterations=shaped(list(iterations)),
         method=f"{out.method}+mpmath", shape=tuple(shape), references=model.references,
+        grid_params=variant.scalar_params,
     )
     if throw and np.any(status != Status.CONVERGED):
         raise ConvergenceError(f"{model.name}: mpmath refinement did not converge to {digits} digits",

@@ -115,8 +115,11 @@ _rank = Average(sp.Heaviside(s, 0), SPECTRUM)  # number of positive eigenvalues
 GENERAL = System(
     parameters=(n, lam, noise),
     # Starting above the root: κ <= lam + tr Σ / n, and the residual κ - lam - κ df1(κ) is convex
-    # in κ, so Newton from this guess decreases monotonically to the largest root.
-    unknowns=(Unknown(kappa, guess=lam + Average(s, SPECTRUM) / n, lower=0.0, doc="renormalized ridge"),),
+    # in κ, so Newton from this guess decreases monotonically to the largest root. At the
+    # interpolation peak (lam = 0, n = rank Σ) the root κ = 0 is double: start there exactly.
+    unknowns=(Unknown(kappa, guess=sp.Piecewise((0, sp.And(sp.Eq(lam, 0), sp.Eq(n, _rank))),
+                                                (lam + Average(s, SPECTRUM) / n, True)),
+                      lower=0.0, doc="renormalized ridge"),),
     equations=(sp.Eq(kappa, lam + kappa * _df1),),
     observables=_observables(
         _df1, _df2, kappa ** 2 * Average(t ** 2 * s / (s + kappa) ** 2, SPECTRUM),

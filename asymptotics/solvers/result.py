@@ -98,6 +98,7 @@ class Result:
     method: str
     shape: tuple = ()
     references: tuple = field(default=(), repr=False)
+    grid_params: tuple = ()  # names of the scalar (broadcast) parameters, for to_frame
 
     def __getattr__(self, name: str):
         # Only called when normal lookup fails: expose observables and unknowns as attributes.
@@ -137,9 +138,16 @@ class Result:
         cols: dict[str, Any] = {}
         size = int(np.prod(self.shape)) if self.shape else 1
         for name, value in self.params.items():
+            if self.grid_params and name not in self.grid_params and not isinstance(value, str):
+                continue
+            if isinstance(value, str):
+                cols[name] = value
+                continue
             arr = np.asarray(value)
-            if arr.ndim <= len(self.shape) and (arr.ndim == 0 or arr.shape == self.shape):
+            try:  # scalar parameters broadcast to the grid; array parameters (spectra) are left out
                 cols[name] = np.broadcast_to(arr, self.shape).reshape(size)
+            except ValueError:
+                continue
         for store in (self.observables, self.unknowns):
             for name, value in store.items():
                 cols[name] = np.broadcast_to(np.asarray(value, dtype=float), self.shape).reshape(size)
