@@ -1,4 +1,4 @@
-"""Command line: ``asymptotics list | show | eval | curve | simulate | check | figure | demo``.
+"""Command line: ``asymptotics list | show | eval | curve | simulate | check | sweep | figure | demo``.
 
 Parameters are ``key=value``: a number, a comma-separated list of numbers (broadcast like an
 array), a name (for choices), or, for array parameters, a path to a ``.npy`` or text file.
@@ -199,6 +199,24 @@ def cmd_check(args):
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.5g}"))
 
 
+def cmd_sweep(args):
+    from .sweep import sweep
+
+    params = _parse_params(args.params)
+    grid = dict(_grid(g, args.log) for g in args.grid)
+    kind = "simulate" if args.simulate else "theory"
+    extra = {}
+    if args.simulate:
+        extra["trials"] = int(args.trials or 20)
+        extra["seed"] = int(params.pop("seed", 0))
+    elif args.trials is not None or "seed" in params:
+        raise CliError("--trials and seed= apply to --simulate sweeps only")
+    frame = sweep(args.model, grid, kind=kind, mode="zip" if args.zip else "product", store=args.out,
+                  workers=args.workers, scheduler=args.scheduler, progress=args.progress or None,
+                  **extra, **params)
+    print(f"{len(frame)} points in {args.out}")
+
+
 def cmd_figure(args):
     from . import figures
 
@@ -265,6 +283,20 @@ def _parser():
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_check)
 
+    s = sub.add_parser("sweep", help="a persisted, resumable grid of theory or Monte Carlo points")
+    s.add_argument("model")
+    s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--grid", action="append", required=True, metavar="key=start:stop:num")
+    s.add_argument("--log", action="store_true", help="geometric grids")
+    s.add_argument("--zip", action="store_true", help="zip the grids instead of their product")
+    s.add_argument("--simulate", action="store_true", help="Monte Carlo instead of theory")
+    s.add_argument("--trials", type=int, default=None)
+    s.add_argument("--out", required=True, help="store: FILE.csv or FILE.parquet (resumed if present)")
+    s.add_argument("--scheduler", help="dask.distributed scheduler address")
+    s.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    s.add_argument("--progress", action="store_true")
+    s.set_defaults(func=cmd_sweep)
+
     s = sub.add_parser("figure", help="render a named paper figure (PNG/PDF + CSV)")
     s.add_argument("name", nargs="?")
     s.add_argument("--out")
@@ -295,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         args.params = list(args.params) + extra
     try:
         args.func(args)
-    except (ParameterError, CliError, ConvergenceError, NotImplementedError, FileNotFoundError) as err:
+    except (ParameterError, CliError, ConvergenceError, NotImplementedError, FileNotFoundError,
+            OSError) as err:
         print(f"asymptotics {args.command}: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2
     return 0
