@@ -55,7 +55,7 @@ s, t = sp.symbols("s t", real=True)
 SPECTRUM = ParamSpace("spectrum", {s: "eigenvalues", t: "target"})
 
 
-def _system(parameters, df1, df2, t1, t2, n_samples, n_features, trace, peak):
+def _system(parameters, df1, df2, t1, t2, n_samples, n_features, trace, peak, guess=None):
     """Equations and observables from per-problem traces (see the module docstring).
 
     ``df1``, ``df2`` are traces (not normalized), ``t1 = β'Σ(Σ+κ)^{-1}β``, ``t2 = β'Σ²(Σ+κ)^{-2}β``.
@@ -64,9 +64,12 @@ def _system(parameters, df1, df2, t1, t2, n_samples, n_features, trace, peak):
     q_samp = 1 - df1 / n_samples
     kappa1 = kappa * q_feat
     dk = 1 / (1 - df2 / n_features)
-    big_df2 = df1 - q_feat * dk * (df1 - df2)
+    # Both correction terms vanish at κ = 0 (their limit; (1 - df1/N)/(1 - df2/N) is 0/0 there
+    # when N equals the rank of Σ, but it stays bounded, -> 1/2).
+    at_zero = sp.Eq(kappa, 0)
+    big_df2 = df1 - sp.Piecewise((0, at_zero), (q_feat * dk * (df1 - df2), True))
     gap = 1 - big_df2 / n_samples
-    bias_num = kappa * t1 - kappa1 * dk * t2
+    bias_num = sp.Piecewise((0, at_zero), (kappa * t1 - kappa1 * dk * t2, True))
     variance = sp.Piecewise((sp.Piecewise((sp.oo, noise > 0), (0, True)), peak),
                             (noise * (big_df2 / n_samples) / gap, True))
     bias = sp.Piecewise((sp.oo, sp.And(peak, bias_num > 0)), (0, peak), (bias_num / gap, True))
@@ -75,7 +78,8 @@ def _system(parameters, df1, df2, t1, t2, n_samples, n_features, trace, peak):
     train = sp.Piecewise((0, peak), (q_samp ** 2 * test, True))
     return System(
         parameters=parameters,
-        unknowns=(Unknown(kappa, guess=lam + trace * (1 / n_features + 1 / n_samples), lower=0.0,
+        unknowns=(Unknown(kappa, guess=guess if guess is not None else
+                          lam + trace * (1 / n_features + 1 / n_samples), lower=0.0,
                           doc="renormalized ridge of the projection level"),),
         equations=(sp.Eq(kappa * q_feat * q_samp, lam),),
         observables={
@@ -100,6 +104,10 @@ ISOTROPIC = _system(
     df1=1 / (1 + kappa), df2=1 / (1 + kappa) ** 2,
     t1=signal / (1 + kappa), t2=signal / (1 + kappa) ** 2,
     n_samples=psi2, n_features=psi1, trace=1, peak=_iso_peak,
+    # At lam = 0 the largest root is known: 1 + κ = max(1/psi1, 1/psi2, 1) (a double root at κ = 0
+    # when N = d, where Newton would only converge linearly).
+    guess=sp.Piecewise((sp.Max(0, 1 / psi1 - 1, 1 / psi2 - 1), sp.Eq(lam, 0)),
+                       (lam + 1 / psi1 + 1 / psi2, True)),
 )
 
 _df1 = Average(s / (s + kappa), SPECTRUM)
