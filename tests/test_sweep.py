@@ -55,8 +55,8 @@ def test_store_roundtrip_and_nothing_recomputed(tmp_path):
 
 
 KILLED = textwrap.dedent("""
-    import sys, time
-    import asymptotics.sweep as sw
+    import importlib, sys, time
+    sw = importlib.import_module("asymptotics.sweep")  # the module (asymptotics.sweep is the function)
     real = sw._run_chunk
     def slow(task):
         time.sleep(0.4)  # make the kill land mid-sweep
@@ -71,12 +71,14 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path):
     store = tmp_path / "killed.csv"
     script = tmp_path / "run.py"
     script.write_text(KILLED)
-    proc = subprocess.Popen([sys.executable, str(script), str(store)],
-                            env={**os.environ, "PYTHONPATH": os.getcwd()})
-    deadline = time.time() + 60
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.Popen([sys.executable, str(script), str(store)], stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": root})
+    deadline = time.time() + 120
     while time.time() < deadline:
         if store.exists() and store.read_text().count("\n") >= 4:  # metadata, header, 2+ rows
             break
+        assert proc.poll() is None, proc.stderr.read().decode()
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -65,31 +65,42 @@ class Space(sp.Atom):
 
 
 class ParamSpace(Space):
-    """Components bound to array parameters of the model; a plain (unweighted) sum over entries.
+    """Components bound to array parameters of the model; a sum over entries, optionally weighted.
 
     ``ParamSpace("spectrum", {s: "eigenvalues", t: "target"})`` makes ``Average(f, space)`` mean
-    ``sum_i f(eigenvalues[i], target[i])``.
+    ``sum_i f(eigenvalues[i], target[i])``. With ``weights="multiplicities"`` it means
+    ``sum_i multiplicities[i] f(eigenvalues[i], target[i])``: a spectrum with repeated eigenvalues
+    (e.g. the degree-k eigenvalue of an inner-product kernel on the sphere, repeated N(d, k) times)
+    is then summed over its distinct values only.
     """
 
-    def __new__(cls, name: str, bindings: Mapping[sp.Symbol, str] | tuple):
+    def __new__(cls, name: str, bindings: Mapping[sp.Symbol, str] | tuple, weights: str | None = None):
         items = tuple(bindings.items()) if isinstance(bindings, Mapping) else tuple(bindings)
         obj = super().__new__(cls, name, tuple(sym for sym, _ in items))
         obj._bindings = items
+        obj._weights = weights
         return obj
 
     def __getnewargs__(self):
-        return (self._name, self._bindings)
+        return (self._name, self._bindings, self._weights)
 
     def _hashable_content(self):
-        return (type(self).__name__, self._name, self._bindings)
+        return (type(self).__name__, self._name, self._bindings, self._weights)
 
     @property
     def bindings(self) -> tuple[tuple[sp.Symbol, str], ...]:
         return self._bindings
 
+    @property
+    def weights(self) -> str | None:
+        """Name of the array parameter holding the weights (None: a plain sum)."""
+        return self._weights
+
     def arrays(self, params):
         comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
-        return _compressed(comps)
+        if self._weights is None:
+            return _compressed(comps)
+        return comps, np.asarray(params[self._weights], dtype=float)
 
     def _latex(self, printer) -> str:
         return "i"
