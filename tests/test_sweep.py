@@ -81,7 +81,7 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path):
         assert proc.poll() is None, proc.stderr.read().decode()
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     partial = store.read_text().count("\n") - 2
     assert 2 <= partial < 12, "the kill should land mid-sweep"
     grid = {"gamma": [0.5, 1.5, 2.0, 3.0, 4.0, 6.0], "lam": [0.0, 0.1]}
