@@ -99,9 +99,11 @@ class Kernel:
             batch = max([a.size for a in args if a.ndim] + [1])
         args = [np.broadcast_to(a, (batch,)) for a in args]
         avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
+        scalars = {p.name: a for p, a in zip(self.params, args)}
         with np.errstate(all="ignore"):
             for space, indices, fn in spaces:
-                for i, v in zip(indices, _space_sums(space, fn, len(indices), args, values, batch)):
+                sums = _space_sums(space, fn, len(indices), args, values, batch, scalars)
+                for i, v in zip(indices, sums):
                     avg_values[i] = v
             out = outer(*args, *avg_values)
         return [np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
@@ -129,20 +131,30 @@ class Kernel:
                 for o in outer(*args, *avg_values)]
 
 
-def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[np.ndarray]:
-    comps, weights = space.arrays(values)
-    k = comps[0].shape[0]
-    comps = [c.reshape(1, k) for c in comps]
+def _space_sums(space: Space, fn, count: int, args, values, batch: int, scalars) -> list[np.ndarray]:
+    comps, weights = space.batch_arrays(values, scalars, batch)
+    # Nodes shared by every point arrive as (K,) arrays, per-point nodes as (batch, K).
+    per_point = comps[0].ndim == 2
+    k = comps[0].shape[-1]
+    if not per_point:
+        comps = [c.reshape(1, k) for c in comps]
     chunk = max(1, _CHUNK_ENTRIES // max(k, 1))
     out = [np.empty(batch) for _ in range(count)]
     for start in range(0, batch, chunk):
         stop = min(batch, start + chunk)
         sub = [a[start:stop].reshape(-1, 1) for a in args]
-        vals = fn(*comps, *sub)
+        nodes = [c[start:stop] for c in comps] if per_point else comps
+        w = weights[start:stop] if per_point else weights
+        vals = fn(*nodes, *sub)
         sums = []
         for v in vals:
             v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
-            sums.append(v @ weights if weights is not None else v.sum(axis=1))
+            if w is None:
+                sums.append(v.sum(axis=1))
+            elif per_point:
+                sums.append(np.einsum("bk,bk->b", v, w))
+            else:
+                sums.append(v @ w)
         for o, s in zip(out, sums):
             o[start:stop] = s
     return out

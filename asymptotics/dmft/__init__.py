@@ -1,0 +1,34 @@
+"""Dynamical mean-field theory (DMFT) solvers: order parameters of learning dynamics on a time grid.
+
+Hand-written numeric code (time stepping / fixed-point iteration on the whole O(T²) history),
+used where no finite symbolic system exists; each solver is tied by tests to a symbolic or
+closed form where they overlap. Every solver returns a frozen :class:`DMFTResult` holding the
+order parameters C(t, t'), R(t, t') (and memory kernels) as arrays, the observables' trajectories
+and the convergence diagnostics (residual of the last sweep, number of sweeps).
+
+* :func:`solve_least_squares` — gradient descent on (ridge) least squares (exact; equals the
+  Marchenko–Pastur formula of the ``gd-least-squares`` model at every step);
+* :func:`solve_glm` — gradient descent on GLMs (logistic, squared hinge, square loss), the model
+  ``dmft-glm``; :func:`solve_gd` is the same solver taking a numeric loss/teacher spec;
+* :func:`solve_spherical_spin` — gradient flow / Langevin dynamics of the spherical p-spin model
+  (Cugliandolo–Kurchan equations), the model ``spherical-spin``.
+"""
+
+from .glm import GLMSpec, solve_gd
+from .iteration import damped_iteration
+from .least_squares import solve_least_squares
+from .result import DMFTResult
+
+__all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_glm", "solve_gd", "solve_least_squares"]
+
+
+def solve_glm(**params) -> DMFTResult:
+    """DMFT trajectory of the ``dmft-glm`` model up to ``max(time)`` (keyword parameters of that
+    model, e.g. ``solve_glm(alpha=2, time=20, step=0.5, loss="logistic")``)."""
+    from ..models import get
+
+    model = get("dmft-glm")
+    p = model.variants[0].validate(params, model.name)
+    from ..models.dmft_glm import solve
+
+    return solve(p)

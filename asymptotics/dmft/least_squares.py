@@ -1,0 +1,285 @@
+"""Exact DMFT of gradient descent on (ridge) least squares, solved on the whole history.
+
+Normalization (THEORY.md E1, [num]-checked there against Monte Carlo). The package's
+``gd-least-squares`` setting (x ~ N(0, I_p), loss (1/2n)||y - Xb||² + (lam/2)||b||², step η,
+p/n = gamma, ||β||² = signal) is rewritten in the DMFT normalization of Celentano–Cheng–Montanari
+and Mignacco et al.: features ``x/sqrt(d)`` (d = p), ``θ = sqrt(d) b``, loss summed over samples,
+
+    θ_{k+1} = θ_k - η_E (λ_E θ_k + X_E'(X_E θ_k - y)),    α = n/d = 1/gamma,
+    η_E = η gamma,   λ_E = lam / gamma,   ρ = signal,   σ² = noise,
+
+so that ``C_θ[k, j] = θ_k·θ_j/d = <b_k, b_j>`` and ``m[k] = θ_k·θ*/d = <b_k, β>``. The effective
+processes (discrete time, exact for gradient descent with step η_E):
+
+* sample process: ``h[k] = w[k] - Σ_{j<k} χ[k, j] ℓ'[j]``, ``ℓ' = h - y``, with (w, h*) Gaussian,
+  ``Cov w = C_θ``, ``Cov(w[k], h*) = m[k]``, ``Var h* = ρ``, ``y = h* + σ ε``. It is linear:
+  ``ℓ' = K (w - y 1)`` with ``K = (I + χ)^{-1}`` (the residual response R_ℓ), so
+  ``C_ℓ = α K M K'``, ``M = C_θ - m1' - 1m' + (ρ + σ²) 11'`` and ``Γ = -K 1``;
+* weight process: ``θ[k+1] = (1 - η_E λ_E) θ[k] - η_E (α Σ_{j≤k} K[k, j] θ[j] + α Γ[k] θ* + u[k])``,
+  ``u ~ GP(0, C_ℓ)``, so ``θ = P u + b θ*`` with the response ``P`` and ``b`` from the same
+  recursion; closure ``χ = -P``, ``C_θ = P C_ℓ P' + ρ b b'``, ``m = ρ b``.
+
+Observables: ``excess_risk = C_θ[k,k] - 2 m[k] + ρ`` (= ||b_k - β||²), ``train_error = C_ℓ[k,k]/α``
+(= (1/n)||y - X b_k||²), ``norm = C_θ[k,k]``, ``test_error = excess_risk + σ²``.
+
+Speed: with a quadratic loss and constant step and penalty the responses are time-translation
+invariant, ``K[k, j] = K[k-j]`` and ``P[k, j] = P[k-j]`` (lower-triangular Toeplitz). The solver
+stores them as sequences (power series: K = 1/(1 + χ)), applies them to the two-time correlations
+by FFT convolution along the time axis, and iterates the whole history (undamped by default: the
+map contracts by ~1/2 per sweep; THEORY.md E1 reports 20-30 sweeps). The general solver
+:func:`asymptotics.dmft.solve_gd` (dense kernels, any loss) gives the same numbers for the square
+loss; the tests tie both to the Marchenko–Pastur formula of ``gd-least-squares`` at every step.
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+import numpy as np
+
+from ..validation import Integer, Interval, ParameterError, domain_error
+from ..solvers.result import Status
+from .iteration import damped_iteration, sup_change
+from .result import DMFTResult
+
+__all__ = ["solve_least_squares", "ltt_apply", "series_reciprocal"]
+
+
+def series_reciprocal(a: np.ndarray) -> np.ndarray:
+    """Coefficients of 1/a(z) truncated to len(a) terms (a[0] != 0): the first column of the
+    inverse of the lower-triangular Toeplitz matrix with first column a."""
+    n = a.size
+    out = np.zeros(n)
+    out[0] = 1.0 / a[0]
+    rev = a[::-1]  # rev[n-1-i] = a[i]
+    for k in range(1, n):
+        # out[k] = -(1/a0) Σ_{i=1..k} a[i] out[k-i]
+        out[k] = -np.dot(rev[n - 1 - k:n - 1], out[:k]) / a[0]
+    return out
+
+
+def _fft_size(n: int) -> int:
+    import scipy.fft
+
+    return scipy.fft.next_fast_len(2 * n - 1, real=True)
+
+
+def _rowconv(x: np.ndarray, spectrum: np.ndarray, nfft: int, n: int) -> np.ndarray:
+    import scipy.fft
+
+    return scipy.fft.irfft(scipy.fft.rfft(x, nfft, axis=-1) * spectrum, nfft, axis=-1)[..., :n]
+
+
+def ltt_apply(seq: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``L x`` for the lower-triangular Toeplitz matrix ``L[k, j] = seq[k - j]`` (k >= j), applied
+    to every column of ``x`` (shape (n,) or (n, m)) by FFT convolution along the time axis."""
+    import scipy.fft
+
+    n = seq.size
+    nfft = _fft_size(n)
+    spec = scipy.fft.rfft(seq, nfft)
+    xt = np.ascontiguousarray(np.asarray(x, dtype=float).T)
+    return _rowconv(xt, spec, nfft, n).T
+
+
+def _sandwich(seq: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``L x L'`` for lower-triangular Toeplitz L (first column seq) and symmetric x."""
+    import scipy.fft
+
+    n = seq.size
+    nfft = _fft_size(n)
+    spec = scipy.fft.rfft(seq, nfft)
+    a = _rowconv(x, spec, nfft, n)  # x L' (x symmetric: row j of x convolved with seq)
+    z = _rowconv(np.ascontiguousarray(a.T), spec, nfft, n)  # (L x L')' row by row
+    return 0.5 * (z + z.T)
+
+
+def _weight_responses(k_seq: np.ndarray, alpha: float, eta: float, lam: float):
+    """Γ = -K1 and the weight-process responses P (to u) and b (to θ*) given K."""
+    n = k_seq.size
+    gam = -np.cumsum(k_seq)
+    p = np.zeros(n)
+    b = np.zeros(n)
+    decay = 1.0 - eta * lam
+    krev = k_seq[::-1]
+    for k in range(n - 1):
+        kk = krev[n - 1 - k:]  # K[k - j] for j = 0..k
+        p[k + 1] = decay * p[k] - eta * alpha * np.dot(kk, p[:k + 1]) - (eta if k == 0 else 0.0)
+        b[k + 1] = decay * b[k] - eta * alpha * (np.dot(kk, b[:k + 1]) + gam[k])
+    return gam, p, b
+
+
+def _responses(chi: np.ndarray, alpha: float, eta: float, lam: float):
+    """One sweep of the response equations: K = 1/(1 + χ), then Γ, P, b."""
+    a = chi.copy()
+    a[0] += 1.0
+    k_seq = series_reciprocal(a)
+    return (k_seq,) + _weight_responses(k_seq, alpha, eta, lam)
+
+
+def _causal_responses(n: int, alpha: float, eta: float, lam: float):
+    """The response fixed point in one causal pass: K[k] needs χ = -P up to k, P[k+1] needs K up
+    to k (exact; the Picard iteration converges to the same sequences)."""
+    k_seq = np.zeros(n)
+    p = np.zeros(n)
+    k_seq[0] = 1.0
+    decay = 1.0 - eta * lam
+    for k in range(n):
+        if k >= 1:
+            # (1 + χ) K = 1 with χ = -P:  K[k] = Σ_{i=1..k} P[i] K[k-i]
+            k_seq[k] = np.dot(p[1:k + 1], k_seq[k - 1::-1])
+        if k + 1 < n:
+            p[k + 1] = decay * p[k] - eta * alpha * np.dot(k_seq[k::-1], p[:k + 1]) - (eta if k == 0 else 0.0)
+    return (k_seq,) + _weight_responses(k_seq, alpha, eta, lam)
+
+
+def _series_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """First column of the product of two lower-triangular Toeplitz matrices (a * b mod z^n)."""
+    import scipy.fft
+
+    n = a.size
+    nfft = _fft_size(n)
+    return scipy.fft.irfft(scipy.fft.rfft(a, nfft) * scipy.fft.rfft(b, nfft), nfft)[:n]
+
+
+def _correlations_series(k_seq, p, b, alpha, rho, sigma2, tol=1e-17):
+    """Solve the linear correlation equations exactly given the responses.
+
+    ``C_θ = P C_ℓ P' + ρ bb'`` and ``C_ℓ = α K (C_θ - m1' - 1m' + c 11') K'`` with m = ρ b give
+    ``C_θ = G C_θ G' + U D U'``, ``G = sqrt(α) P K`` (lower-triangular Toeplitz, strictly causal,
+    hence nilpotent), ``U = [G1, G m, b]`` and a 3x3 D. So ``C_θ = Σ_j (G^j U) D (G^j U)'``; the
+    terms decay geometrically (at the rate of the Picard iteration) and the sum stops when
+    ``G^j U`` is below ``tol`` relative to U (at most n terms: G^n = 0).
+    """
+    n = k_seq.size
+    m = rho * b
+    g_seq = np.sqrt(alpha) * _series_product(p, k_seq)
+    c = rho + sigma2
+    u = np.stack([ltt_apply(g_seq, np.ones(n)), ltt_apply(g_seq, m), b], axis=1)
+    d = np.array([[c, -1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, rho]])
+    blocks = []
+    scale = max(np.max(np.abs(u)), 1e-300)
+    term = u
+    for _ in range(n):
+        blocks.append(term)
+        if np.max(np.abs(term)) < tol * scale:
+            break
+        term = ltt_apply(g_seq, term)
+    y = np.concatenate(blocks, axis=1)  # n x 3J
+    yd = np.concatenate([blk @ d for blk in blocks], axis=1)
+    c_theta = yd @ y.T
+    c_theta = 0.5 * (c_theta + c_theta.T)
+    big_m = c_theta - m[:, None] - m[None, :] + c
+    c_ell = alpha * _sandwich(k_seq, big_m)
+    return c_theta, m, c_ell, len(blocks)
+
+
+def _check(name, value, domain):
+    if not np.all(domain.contains(value)):
+        raise domain_error(name, domain, value, "dmft least squares")
+    return float(value)
+
+
+def solve_least_squares(*, gamma: float, step: float, steps: int, lam: float = 0.0, signal: float = 1.0,
+                        noise: float = 1.0, method: str = "causal", damping: float = 0.0,
+                        tol: float = 1e-11, max_sweeps: int = 500) -> DMFTResult:
+    """DMFT of gradient descent on least squares, in the parameters of ``gd-least-squares``.
+
+    ``steps`` iterations of step ``step`` (> 0) from b = 0; the grid is ``times = k * step``,
+    k = 0..steps. Returns a :class:`DMFTResult` with observables ``excess_risk``, ``test_error``,
+    ``train_error``, ``norm`` (arrays over the grid) and order parameters ``C_theta`` (Gram
+    matrix <b_k, b_j>), ``m`` (<b_k, β>), ``C_ell`` (α E ℓ'_k ℓ'_j = (1/d) r_k·r_j with residuals
+    r = X b - y), ``R_ell`` (residual response K[k, j]), ``R_theta`` (weight response χ[k, j] =
+    -∂θ_k/∂u_j, strictly causal), ``Gamma`` (response of ℓ' to the teacher field), in the DMFT
+    normalization of the module docstring.
+
+    ``method``: ``"iterate"`` is the textbook scheme, damped fixed-point iteration of all order
+    parameters on the whole history (``damping``, ``tol``, ``max_sweeps``); ``"causal"`` (default,
+    ~10x faster at T = 1000) solves the response equations in one causal pass and the linear
+    correlation equations exactly (:func:`_correlations_series`), then runs one sweep of the full
+    map at the solution to report its residual. Both give the same fixed point (tested).
+    Raises :class:`ParameterError` for bad inputs.
+    """
+    gamma = _check("gamma", gamma, Interval(0, np.inf))
+    step = _check("step", step, Interval(0, np.inf))
+    lam = _check("lam", lam, Interval(0, np.inf, low_closed=True))
+    signal = _check("signal", signal, Interval(0, np.inf, low_closed=True))
+    noise = _check("noise", noise, Interval(0, np.inf, low_closed=True))
+    if not Integer(1, np.inf, True).contains(steps):
+        raise domain_error("steps", Integer(1, np.inf, True), steps, "dmft least squares")
+    if method not in ("causal", "iterate"):
+        raise ParameterError(f"dmft least squares: parameter 'method' must be one of 'causal', "
+                             f"'iterate'; got {method!r}")
+    if not 0.0 <= damping < 1.0:
+        raise ParameterError(f"dmft least squares: parameter 'damping' must be in [0, 1); got {damping!r}")
+    steps = int(steps)
+    start = _time.perf_counter()
+    alpha, eta, lam_e, rho, sigma2 = 1.0 / gamma, step * gamma, lam / gamma, signal, noise
+    n = steps + 1
+
+    def sweep(state):
+        chi, c_theta, m = state["chi"], state["C_theta"], state["m"]
+        k_seq, gam, p, b = _responses(chi, alpha, eta, lam_e)
+        big_m = c_theta - m[:, None] - m[None, :] + (rho + sigma2)
+        c_ell = alpha * _sandwich(k_seq, big_m)
+        c_new = _sandwich(p, c_ell) + rho * np.outer(b, b)
+        return {"chi": -p, "C_theta": c_new, "m": rho * b}, (k_seq, gam, c_ell)
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        if method == "iterate":
+            state0 = {"chi": np.zeros(n), "C_theta": np.zeros((n, n)), "m": np.zeros(n)}
+            state, aux, sweeps, residual, history, status, _ = damped_iteration(
+                sweep, state0, damping=damping, tol=tol, max_sweeps=max_sweeps)
+            k_seq, gam, c_ell = aux
+            c_theta, m, chi = state["C_theta"], state["m"], state["chi"]
+            label = "iterate" + (f"(damping={damping:g})" if damping else "")
+        else:
+            k_seq, gam, p, b = _causal_responses(n, alpha, eta, lam_e)
+            c_theta, m, c_ell, terms = _correlations_series(k_seq, p, b, alpha, rho, sigma2)
+            chi = -p
+            state = {"chi": chi, "C_theta": c_theta, "m": m}
+            check, _ = sweep(state)
+            residual = sup_change(check, state)
+            history = np.array([residual])
+            sweeps = 1
+            # The causal solution is exact up to rounding: a residual well above rounding means the
+            # equations blew up (an unstable step), reported as nonfinite rather than converged.
+            scale = 1.0 + float(np.max(np.abs(c_theta), initial=0.0))
+            status = (Status.CONVERGED if np.isfinite(residual) and residual <= max(tol, 1e-12 * scale)
+                      else Status.NONFINITE)
+            label = f"causal+series({terms} terms)"
+    diag = np.diag(c_theta).copy()
+    excess = diag - 2.0 * m + rho
+    idx = np.arange(n)
+    lower = idx[:, None] - idx[None, :]
+    toeplitz = lambda seq: np.where(lower >= 0, seq[np.clip(lower, 0, n - 1)], 0.0)
+    order = {
+        "C_theta": c_theta,
+        "m": m,
+        "C_ell": c_ell,
+        "R_ell": toeplitz(k_seq),
+        "R_theta": toeplitz(chi),
+        "Gamma": gam,
+    }
+    observables = {
+        "excess_risk": excess,
+        "test_error": excess + sigma2,
+        "train_error": np.diag(c_ell) / alpha,
+        "norm": diag,
+    }
+    doc = {
+        "C_theta": "<b_k, b_j> (= θ_k·θ_j/d), the weight autocorrelation",
+        "m": "<b_k, β>, overlap with the target",
+        "C_ell": "alpha E[ℓ'_k ℓ'_j] = (1/d) Σ_μ r_μ(k) r_μ(j), residual autocorrelation (r = Xb - y)",
+        "R_ell": "E ∂ℓ'_k/∂w_j = K[k, j] = ((I + R_theta)^{-1})[k, j], residual response (Toeplitz)",
+        "R_theta": "-E ∂θ_k/∂u_j, weight response to a gradient kick (strictly causal, Toeplitz)",
+        "Gamma": "E ∂ℓ'_k/∂h* (w fixed) = -(K 1)[k]",
+    }
+    return DMFTResult(
+        model="gd-least-squares",
+        params={"gamma": gamma, "lam": lam, "signal": signal, "noise": noise, "step": step,
+                "steps": steps},
+        times=step * np.arange(n), order_parameters=order, observables=observables,
+        status=int(status), residual=float(residual), iterations=int(sweeps), method=label,
+        residual_history=np.asarray(history), doc=doc, elapsed=_time.perf_counter() - start,
+    )
