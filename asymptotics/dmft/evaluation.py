@@ -40,3 +40,19 @@ def grouped_trajectories(values: Mapping[str, np.ndarray], batch: int, group_key
         methods.append(result.method)
     return {"observables": obs, "status": status, "residual": residual, "iterations": iterations,
             "method": "dmft:" + ",".join(sorted(set(methods)))}
+
+
+def evaluate_system(system, values: Mapping[str, np.ndarray], batch: int) -> dict:
+    """Observables of a closed-form sympy :class:`~asymptotics.symbolic.System` (no unknowns) on
+    a batch of points, in the mapping ``compute`` returns (used where a numeric variant has a
+    closed form for part of its parameter space, e.g. p = 2 of the spherical p-spin)."""
+    from ..codegen import compile_system
+
+    compiled = compile_system(system)
+    if compiled.size:
+        raise ValueError("evaluate_system handles closed forms (no unknowns) only")
+    obs = compiled.observables(values, np.empty((batch, 0)), batch)
+    status = np.full(batch, Status.CONVERGED, dtype=np.int8)
+    return {"observables": {k: np.asarray(v, float) for k, v in obs.items()}, "status": status,
+            "residual": np.zeros(batch), "iterations": np.zeros(batch, dtype=np.int64),
+            "method": "closed-form"}

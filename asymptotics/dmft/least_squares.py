@@ -162,7 +162,8 @@ def _correlations_series(k_seq, p, b, alpha, rho, sigma2, tol=1e-17):
     term = u
     for _ in range(n):
         blocks.append(term)
-        if np.max(np.abs(term)) < tol * scale:
+        size = np.max(np.abs(term))
+        if size < tol * scale or not np.isfinite(size):  # converged, or an unstable step blew up
             break
         term = ltt_apply(g_seq, term)
     y = np.concatenate(blocks, axis=1)  # n x 3J
