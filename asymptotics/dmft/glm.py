@@ -45,12 +45,13 @@ import numpy as np
 import scipy.linalg as sl
 
 from ..integrals import gauss_hermite
-from ..solvers.result import Status
-from ..validation import Integer, Interval, OneOf, ParameterError, domain_error
+from ..validation import Integer, Interval, ParameterError, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
 
-__all__ = ["solve_gd", "GLMSpec"]
+__all__ = ["solve_gd", "GLMSpec", "MAX_STEPS"]
+
+MAX_STEPS = 2000
 
 _CHUNK_ENTRIES = 1 << 22  # entries of one chunk of tangent matrices (32 MiB)
 
@@ -229,9 +230,13 @@ def solve_gd(spec: GLMSpec, *, alpha: float, step: float, steps: int, lam: float
     lam = positive("lam", lam, Interval(0, np.inf, low_closed=True))
     signal = positive("signal", signal, Interval(0, np.inf, low_closed=True))
     noise = positive("noise", noise, Interval(0, np.inf, low_closed=True))
-    for nm, v, lo in (("steps", steps, 1), ("paths", paths, 2), ("seed", seed, 0)):
+    for nm, v, lo in (("paths", paths, 2), ("seed", seed, 0)):
         if not Integer(lo, np.inf, True).contains(v):
             raise domain_error(nm, Integer(lo, np.inf, True), v, name)
+    if not Integer(1, MAX_STEPS, True, True).contains(steps):
+        raise ParameterError(f"{name}: the DMFT needs {steps!r} steps; it must be an integer in "
+                             f"[1, {MAX_STEPS}] (cost O(paths steps³) per sweep): increase the step or "
+                             f"shorten the time")
     if not 0.0 <= damping < 1.0:
         raise ParameterError(f"{name}: parameter 'damping' must be in [0, 1); got {damping!r}")
     start = _time.perf_counter()

@@ -42,7 +42,9 @@ from ..solvers.result import Status
 from .iteration import damped_iteration, sup_change
 from .result import DMFTResult
 
-__all__ = ["solve_least_squares", "ltt_apply", "series_reciprocal"]
+__all__ = ["solve_least_squares", "ltt_apply", "series_reciprocal", "MAX_STEPS"]
+
+MAX_STEPS = 5000  # a handful of (steps+1)² float64 kernels: ~1 GiB at the limit
 
 
 def series_reciprocal(a: np.ndarray) -> np.ndarray:
@@ -206,8 +208,8 @@ def solve_least_squares(*, gamma: float, step: float, steps: int, lam: float = 0
     lam = _check("lam", lam, Interval(0, np.inf, low_closed=True))
     signal = _check("signal", signal, Interval(0, np.inf, low_closed=True))
     noise = _check("noise", noise, Interval(0, np.inf, low_closed=True))
-    if not Integer(1, np.inf, True).contains(steps):
-        raise domain_error("steps", Integer(1, np.inf, True), steps, "dmft least squares")
+    if not Integer(1, MAX_STEPS, True, True).contains(steps):
+        raise domain_error("steps", Integer(1, MAX_STEPS, True, True), steps, "dmft least squares")
     if method not in ("causal", "iterate"):
         raise ParameterError(f"dmft least squares: parameter 'method' must be one of 'causal', "
                              f"'iterate'; got {method!r}")

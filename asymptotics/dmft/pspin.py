@@ -35,7 +35,9 @@ from ..solvers.result import Status
 from ..validation import Integer, Interval, ParameterError, domain_error
 from .result import DMFTResult
 
-__all__ = ["solve_spherical_spin", "spherical_p2", "perturbed_semicircle"]
+__all__ = ["solve_spherical_spin", "spherical_p2", "perturbed_semicircle", "MAX_STEPS"]
+
+MAX_STEPS = 4000  # three (steps+1)² float64 arrays: 384 MiB
 
 
 def _trap_weights(n: int, h: float) -> np.ndarray:
@@ -61,8 +63,10 @@ def solve_spherical_spin(xi: Callable[[np.ndarray], tuple], *, temperature: floa
         raise domain_error("temperature", Interval(0, np.inf, low_closed=True), temperature, name)
     if not Interval(0, np.inf).contains(dt):
         raise domain_error("dt", Interval(0, np.inf), dt, name)
-    if not Integer(1, np.inf, True).contains(steps):
-        raise domain_error("steps", Integer(1, np.inf, True), steps, name)
+    if not Integer(1, MAX_STEPS, True, True).contains(steps):
+        raise ParameterError(f"{name}: the DMFT needs {steps!r} steps of dt = {dt!r}; it must be an "
+                             f"integer in [1, {MAX_STEPS}] (O(steps²) memory, O(steps³) time): "
+                             f"increase dt or shorten the time")
     start = _time.perf_counter()
     T, h, n = float(temperature), float(dt), int(steps) + 1
     C = np.zeros((n, n))

@@ -58,6 +58,9 @@ steps = sp.Symbol("steps", nonnegative=True)  # k = time/step, derived in prepar
 s = sp.Symbol("s", positive=True)  # eigenvalue of X'X/n on the continuous part of the MP law
 
 
+MAX_TIME_SQRT_GAMMA = 2.4e5  # largest time*sqrt(gamma) for which the 4096-point rule is accurate
+
+
 def mp_order(gamma_values, time_values) -> int:
     """Gauss–MP order for a batch: the exponential filter e^{-2ts} on an interval of length
     L = 4 sqrt(gamma) has Chebyshev coefficients ~ exp(-k²/(tL)), and the N-point Gauss rule
@@ -129,6 +132,11 @@ class IsotropicParams:
         if not np.all(np.isfinite(time_)):
             raise ParameterError("gd-least-squares: parameter 'time' must be finite (time -> inf is "
                                  "the 'ridge' model at the same lam)")
+        if np.any(time_ * np.sqrt(float(np.max(self.gamma))) > MAX_TIME_SQRT_GAMMA):
+            raise ParameterError(
+                f"gd-least-squares: parameter 'time' must satisfy time*sqrt(gamma) <= {MAX_TIME_SQRT_GAMMA:.3g} "
+                f"(the quadrature's accuracy limit; the time -> inf limit is the 'ridge' model); "
+                f"got time={float(np.max(time_)):g}")
         with np.errstate(divide="ignore", invalid="ignore"):
             k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0)
         bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
