@@ -8,6 +8,7 @@ and the convergence diagnostics (residual of the last sweep, number of sweeps).
 
 * :func:`solve_least_squares` — gradient descent on (ridge) least squares (exact; equals the
   Marchenko–Pastur formula of the ``gd-least-squares`` model at every step);
+  :func:`solve_least_squares_spectrum` — the same for a general feature covariance;
 * :func:`solve_glm` — gradient descent on GLMs (logistic, squared hinge, square loss), the model
   ``dmft-glm``; :func:`solve_gd` is the same solver taking a numeric loss/teacher spec;
 * :func:`spherical_spin` — gradient flow / Langevin dynamics of the spherical p-spin model
@@ -17,12 +18,12 @@ and the convergence diagnostics (residual of the last sweep, number of sweeps).
 
 from .glm import GLMSpec, solve_gd
 from .iteration import damped_iteration
-from .least_squares import solve_least_squares
+from .least_squares import solve_least_squares, solve_least_squares_spectrum
 from .pspin import solve_spherical_spin, spherical_p2
 from .result import DMFTResult
 
 __all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_glm", "solve_gd", "solve_least_squares",
-           "solve_spherical_spin", "spherical_p2", "spherical_spin"]
+           "solve_least_squares_spectrum", "solve_spherical_spin", "spherical_p2", "spherical_spin"]
 
 
 def spherical_spin(*, time: float, p: int = 2, temperature: float = 0.0, dt: float = 0.025) -> DMFTResult:

@@ -21,6 +21,7 @@ Marchenko–Pastur law of ratio gamma (atom of mass (1 - 1/gamma)_+ at 0, where 
     bias        = signal ∫ (1 - h(s))² dF(s)
     variance    = noise gamma ∫ s g(s)² dF(s)
     excess_risk = ||b - β||² = bias + variance,        test_error = excess_risk + noise,
+    (for a general Σ: excess_risk = (b - β)'Σ(b - β))
     train_error = (1/n)||y - Xb||² = signal ∫ s (1 - h)² dF + noise [1 - gamma + gamma ∫ (1 - h)² dF],
     norm        = ||b||² = signal ∫ h² dF + variance.
 
@@ -29,6 +30,13 @@ The integrals over the continuous part of F use the Gauss rule of the Marchenko�
 ``time * sqrt(gamma)`` so that the exponential filter is integrated to ~1e-12 relative accuracy up
 to ``time * sqrt(gamma) ~ 2e5``; the atom is added in closed form. A grid of times is one
 vectorized call: ``evaluate("gd-least-squares", gamma=2, time=np.geomspace(0.1, 1e3, 200))``.
+
+General covariance (variant ``general``: x ~ N(0, Σ), Σ by its eigenvalues, β by its coordinates
+in Σ's eigenbasis, n samples, gradient descent with step > 0): no single spectral law suffices
+(the risk sandwiches Σ between two functions of Σ̂), so the variant is solved by the DMFT of
+:func:`asymptotics.dmft.solve_least_squares_spectrum` (one linear weight process per distinct
+eigenvalue). Tested: it equals the isotropic formula for Σ = I, and its long-time limit equals
+the ridge deterministic equivalent (``ridge``, variant ``general``) to ~1e-11.
 
 Limits (tested): time -> inf equals the ``ridge`` model at the same lam (HMRT Thm 1 at lam = 0);
 time = 0 gives bias = signal, train_error = signal + noise; descent with step -> 0 tends to the
@@ -47,7 +55,7 @@ import sympy as sp
 
 from ..integrals import marchenko_pastur_batch
 from ..symbolic import Average, ParametricQuadratureSpace, System
-from ..validation import Interval, ParameterError, param
+from ..validation import Array, Interval, ParameterError, param
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -157,6 +165,75 @@ def _prepare(p) -> dict:
     return {"steps": k}
 
 
+@dataclass(frozen=True, kw_only=True)
+class GeneralParams:
+    """x ~ N(0, Σ) with Σ given by its eigenvalues, β by its coordinates in Σ's eigenbasis; gradient
+    descent (step > 0) solved by the DMFT."""
+
+    n: float = param(domain=_POS, doc="number of samples")
+    time: float = param(domain=_NONNEG, doc="training time = (number of steps) * step", symbol="t")
+    step: float = param(domain=_POS, doc="gradient-descent step size (> 0: the DMFT is exact for "
+                        "descent; the flow is its step -> 0 limit)", symbol="η", aliases=("learning_rate",))
+    lam: float = param(0.0, domain=_NONNEG, doc="per-sample ridge penalty, as in the isotropic variant",
+                       symbol="λ", aliases=("lambda",))
+    noise: float = param(1.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
+    eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length p)")
+    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
+
+    conveniences = {"spectrum": ("eigenvalues", "target")}
+
+    @classmethod
+    def expand(cls, values: dict) -> dict:
+        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
+        from .ridge import GeneralParams as _Ridge
+
+        return _Ridge.expand(values)
+
+    def check(self):
+        if self.target.shape != self.eigenvalues.shape:
+            raise ParameterError(
+                f"gd-least-squares: parameter 'target' must have the length of 'eigenvalues' "
+                f"({self.eigenvalues.size}); got {self.target.size}")
+        step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
+        k = time_ / step_
+        bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
+        if np.any(bad):
+            i = np.flatnonzero(bad.ravel())[0]
+            raise ParameterError(
+                f"gd-least-squares: parameter 'time' must be a whole number of steps (time/step an "
+                f"integer); got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+
+
+def _general_compute(p, values, batch, method):
+    from ..dmft.evaluation import grouped_trajectories
+    from ..dmft.least_squares import solve_least_squares_spectrum
+
+    if method != "auto":
+        raise ParameterError(f"gd-least-squares (general): parameter 'method' must be 'auto' (the DMFT); "
+                             f"got {method!r}")
+    times = values["time"]
+
+    def run(g, idx):
+        k = np.rint(times[idx] / g["step"]).astype(int)
+        result = solve_least_squares_spectrum(n=g["n"], eigenvalues=p.eigenvalues, target=p.target,
+                                              step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
+                                              noise=g["noise"])
+        return result, (lambda arr: arr[k])
+
+    return grouped_trajectories(values, batch, ("n", "lam", "noise", "step"), run,
+                                tuple(MODEL.observables), method)
+
+
+_GENERAL_EQUATIONS = r"""\begin{aligned}
+\theta_i[k+1] &= (1-\eta\lambda)\theta_i[k] - \eta\Big(\alpha s_i \textstyle\sum_{j\le k} K[k-j]\theta_i[j]
+  + \alpha s_i \Gamma[k]\theta^*_i + \sqrt{s_i}\,u[k]\Big),\quad u\sim\mathcal{GP}(0, C_\ell)\\
+K &= (1 + \chi)^{-1},\quad \chi = \langle s\, r_s\rangle,\quad \Gamma = -K\mathbf 1,\quad
+C_\ell = \alpha K\,(C_\theta - m\mathbf 1^\top - \mathbf 1 m^\top + (\rho+\sigma^2)\mathbf 1\mathbf 1^\top)\,K^\top\\
+C_\theta &= \langle s\, \theta\theta^\top\rangle,\quad m = \langle s\,\theta^*\theta\rangle,\quad
+\text{excess risk} = C_\theta[k,k] - 2m[k] + \rho
+\end{aligned}"""
+
+
 _BIB_ASS = """@article{advani2020high,
   title={High-dimensional dynamics of generalization error in neural networks},
   author={Advani, Madhu S. and Saxe, Andrew M. and Sompolinsky, Haim},
@@ -186,6 +263,12 @@ MODEL = register(Model(
                 prepare=_prepare,
                 example={"gamma": 0.5, "time": 20.0, "lam": 0.005, "signal": 1.0, "noise": 0.25,
                          "step": 0.2}),
+        Variant("general", GeneralParams, None,
+                "x ~ N(0, Σ), finite spectrum: gradient descent by the DMFT (per-eigenvalue weight "
+                "processes; time -> inf equals the ridge deterministic equivalent)",
+                example={"n": 100, "time": 10.0, "step": 0.5, "lam": 0.01, "noise": 0.25,
+                         "spectrum": "power-law:p=200,decay=1.5,source=0.5"},
+                compute=_general_compute, equations=_GENERAL_EQUATIONS),
     ),
     references=(
         Reference("advani2020high", _BIB_ASS,
