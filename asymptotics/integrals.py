@@ -129,6 +129,9 @@ def marchenko_pastur(gamma: float, order: int = 128) -> tuple[np.ndarray, np.nda
 def marchenko_pastur_batch(gamma, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Rules for many ratios at once: (nodes, weights), each of shape (len(gamma), order)."""
     gamma = np.asarray(gamma, dtype=float).reshape(-1)
+    if gamma.size and np.all(gamma == gamma[0]):  # one ratio (e.g. a time grid): read-only views
+        x, w = marchenko_pastur(float(gamma[0]), order)
+        return np.broadcast_to(x, (gamma.size, order)), np.broadcast_to(w, (gamma.size, order))
     nodes = np.empty((gamma.size, order))
     weights = np.empty((gamma.size, order))
     uniq, inverse = np.unique(gamma, return_inverse=True)

@@ -46,6 +46,14 @@ def main(steps: int):
                   np.abs(d.train_error - formula.train_error).max())
         print(f"  DMFT {method:8s} {d.iterations:4d} sweep(s)   {t:8.3f} s   x{t / t_formula:7.1f}"
               f"   max |DMFT - formula| = {dev:.1e}   residual {d.residual:.1e}")
+    from asymptotics.dmft import solve_least_squares_spectrum
+    from asymptotics.spectra import power_law
+
+    spec = power_law(300, decay=1.5, source=0.5)
+    t, d = timed(lambda: solve_least_squares_spectrum(n=150, eigenvalues=spec.eigenvalues, target=spec.target,
+                                                      step=0.5, steps=500, lam=0.01, noise=0.25))
+    print(f"general covariance (power law, p = 300 distinct eigenvalues), T = 500 steps: {t:.2f} s, "
+          f"{d.iterations} sweeps")
     t, d = timed(lambda: solve_glm(alpha=2.0, step=0.5, time=25.0, loss="logistic", paths=2048))
     print(f"logistic GLM DMFT, T = 50 steps, {d.params['paths']} paths: {t:.2f} s, {d.iterations} sweeps "
           f"({t / d.iterations:.3f} s/sweep), residual {d.residual:.1e}")

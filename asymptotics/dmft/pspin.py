@@ -26,6 +26,7 @@ closed form (:func:`spherical_p2`).
 
 from __future__ import annotations
 
+import functools
 import time as _time
 from typing import Callable
 
@@ -161,6 +162,11 @@ def perturbed_semicircle(temperature: float, order: int = 256):
     image of the Marchenko–Pastur law of ratio T² under s -> (1 + T² - s)/T), plus the atom of
     mass (1 - 1/T²)_+ at λ* = T + 1/T returned separately. T = 0 gives the semicircle law.
     Returns (nodes, weights, atom_position, atom_mass)."""
+    return _perturbed_semicircle(float(temperature), int(order))
+
+
+@functools.lru_cache(maxsize=64)
+def _perturbed_semicircle(temperature: float, order: int):
     from scipy.linalg import eigh_tridiagonal
 
     T = float(temperature)
@@ -170,7 +176,10 @@ def perturbed_semicircle(temperature: float, order: int = 256):
     mass = min(1.0, 1.0 / T ** 2) if T > 0 else 1.0
     atom_mass = max(0.0, 1.0 - 1.0 / T ** 2) if T > 0 else 0.0
     atom = T + 1.0 / T if T > 1 else 2.0
-    return nodes, vecs[0] ** 2 * mass, atom, atom_mass
+    weights = vecs[0] ** 2 * mass
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights, atom, atom_mass
 
 
 def spherical_p2(times, temperature: float, order: int = 512) -> dict:

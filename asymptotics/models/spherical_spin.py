@@ -65,6 +65,9 @@ def _nu_rule(temperature, time):
     from ..dmft.pspin import perturbed_semicircle
 
     order = _order(time)
+    if temperature.size and np.all(temperature == temperature[0]):
+        x, w, _, _ = perturbed_semicircle(float(temperature[0]), order)
+        return (np.broadcast_to(x, (temperature.size, order)),), np.broadcast_to(w, (temperature.size, order))
     nodes = np.empty((temperature.size, order))
     weights = np.empty((temperature.size, order))
     uniq, inverse = np.unique(temperature, return_inverse=True)
