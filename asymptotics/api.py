@@ -133,6 +133,8 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     """
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
+    if variant.is_numeric:
+        return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
     compiled = compile_system(variant.system_for(p))
     out = solve_batch(compiled, values, batch, method, max_iterations)
     if precision is not None:
@@ -142,6 +144,34 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     if throw and np.any(status != Status.CONVERGED):
         raise ConvergenceError(
             _describe_failure(model, shape, values, status, out.residual, variant.scalar_params), result)
+    return result
+
+
+def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw) -> Result:
+    """A numeric variant (e.g. a DMFT time stepper) computes its observables itself."""
+    if precision is not None:
+        raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
+                             f"(its equations are solved by hand-written float64 code)")
+    out = variant.compute(p, values, batch, method)
+    status = np.broadcast_to(np.asarray(out["status"], dtype=np.int8), (batch,)).copy()
+    residual = np.broadcast_to(np.asarray(out["residual"], dtype=float), (batch,))
+    iterations = np.broadcast_to(np.asarray(out["iterations"]), (batch,))
+    obs = {}
+    for name, v in out["observables"].items():
+        v = np.array(np.broadcast_to(np.asarray(v, dtype=float), (batch,)))
+        status[(status == Status.CONVERGED) & np.isnan(v)] = Status.NONFINITE
+        obs[name] = v
+    for v in obs.values():
+        v[status != Status.CONVERGED] = np.nan
+    solved = SolverOutput(np.empty((batch, 0)), status, residual, iterations, str(out["method"]))
+
+    class _NoUnknowns:
+        unknown_names = ()
+
+    result = _assemble(model, variant, p, shape, obs, solved, status, _NoUnknowns)
+    if throw and np.any(status != Status.CONVERGED):
+        raise ConvergenceError(
+            _describe_failure(model, shape, values, status, residual, variant.scalar_params), result)
     return result
 
 
@@ -238,6 +268,11 @@ def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool 
     params = {**fixed, **dict(zip(grids, mesh))}
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
+    if variant.is_numeric:
+        result = _evaluate_numeric(model, variant, p, shape, values, batch, method, None, throw)
+        frame = result.to_frame()
+        frame.attrs["sweep"] = list(grids)
+        return frame
     compiled = compile_system(variant.system_for(p))
     out = solve_batch(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):

@@ -96,8 +96,9 @@ class Kernel:
         for space, items in self._groups:
             # Averages that depend on no parameter or unknown (a trace, a rank, a normalisation)
             # are the same for every point: computed once per call, not once per point.
-            varying = [(i, e) for i, e in items if e.free_symbols & batch_syms]
-            constant = [(i, e) for i, e in items if not e.free_symbols & batch_syms]
+            moving = space.nodes_vary  # nodes that move with the parameters vary per point
+            varying = [(i, e) for i, e in items if moving or e.free_symbols & batch_syms]
+            constant = [(i, e) for i, e in items if not (moving or e.free_symbols & batch_syms)]
             for group, fn_args, per_point in ((varying, tuple(space.components) + args, True),
                                               (constant, tuple(space.components), False)):
                 if group:
@@ -131,9 +132,11 @@ class Kernel:
             batch = max([a.size for a in args if a.ndim] + [1])
         args = [a if a.shape == (batch,) else np.broadcast_to(a, (batch,)) for a in args]
         avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
+        scalars = {p.name: a for p, a in zip(self.params, args)}
         with np.errstate(all="ignore"):
+            scalars = {p.name: a for p, a in zip(self.params, args)}
             for space, indices, fn, per_point in spaces:
-                sums = (_space_sums(space, fn, len(indices), args, values, batch) if per_point
+                sums = (_space_sums(space, fn, len(indices), args, values, batch, scalars) if per_point
                         else _constant_sums(space, fn, values, batch))
                 for i, v in zip(indices, sums):
                     avg_values[i] = v
@@ -180,21 +183,29 @@ def _constant_sums(space: Space, fn, values, batch: int) -> list[np.ndarray]:
     return out
 
 
-def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[np.ndarray]:
-    comps, weights = space.arrays(values)
-    k = comps[0].shape[0]
-    comps = [c.reshape(1, k) for c in comps]
+def _space_sums(space: Space, fn, count: int, args, values, batch: int, scalars) -> list[np.ndarray]:
+    comps, weights = space.batch_arrays(values, scalars, batch)
+    # Nodes shared by every point arrive as (K,) arrays, per-point nodes as (batch, K).
+    per_point = comps[0].ndim == 2
+    k = comps[0].shape[-1]
+    if not per_point:
+        comps = [c.reshape(1, k) for c in comps]
     chunk = max(1, _CHUNK_ENTRIES // max(k, 1))
     out = [np.empty(batch) for _ in range(count)]
     for start in range(0, batch, chunk):
         stop = min(batch, start + chunk)
         sub = [a[start:stop].reshape(-1, 1) for a in args]
-        vals = fn(*comps, *sub)
+        nodes = [c[start:stop] for c in comps] if per_point else comps
+        w = weights[start:stop] if per_point else weights
+        vals = fn(*nodes, *sub)
         sums = []
         for v in vals:
             v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
-            # A product with the weights (or ones) runs in BLAS: ~4x faster than .sum(axis=1).
-            sums.append(v @ (weights if weights is not None else _ones(k)))
+            if per_point:
+                sums.append(np.einsum("bk,bk->b", v, w) if w is not None else v.sum(axis=1))
+            else:
+                # A product with the weights (or ones) runs in BLAS: ~4x faster than .sum(axis=1).
+                sums.append(v @ (w if w is not None else _ones(k)))
         for o, s in zip(out, sums):
             o[start:stop] = s
     return out

@@ -15,7 +15,8 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-__all__ = ["Space", "ParamSpace", "QuadratureSpace", "Average", "gaussian", "averages_in"]
+__all__ = ["Space", "ParamSpace", "QuadratureSpace", "ParametricQuadratureSpace", "Average", "gaussian",
+           "averages_in"]
 
 
 class Space(sp.Atom):
@@ -56,6 +57,18 @@ class Space(sp.Atom):
         """The same at ``dps`` decimal digits (mpmath numbers); defaults to the float arrays."""
         comps, weights = self.arrays(params)
         return comps, weights
+
+    #: True when the nodes or weights depend on scalar parameters (one rule per point).
+    nodes_vary = False
+
+    def batch_arrays(self, params: Mapping[str, object], scalars: Mapping[str, np.ndarray], batch: int):
+        """Component arrays and weights for a batch of ``batch`` points.
+
+        ``scalars`` maps scalar parameter names to their (batch,) arrays. The default ignores them
+        (nodes shared by every point, arrays of shape (K,)); a space whose nodes depend on the
+        parameters returns arrays of shape (batch, K).
+        """
+        return self.arrays(params)
 
     def _sympystr(self, printer) -> str:
         return self._name
@@ -158,6 +171,57 @@ class QuadratureSpace(Space):
         if self._mp_rule is None:
             return self._rule()
         return self._mp_rule(dps)
+
+    def _latex(self, printer) -> str:
+        return ",".join(printer._print(c) for c in self._components)
+
+
+class ParametricQuadratureSpace(Space):
+    """Quadrature nodes and weights that depend on scalar parameters (one rule per point).
+
+    ``rule(**{name: (B,) array})`` receives the values of ``parameters`` (symbols) for a batch of
+    B points and returns ``(components, weights)``: a tuple of (B, K) arrays and a (B, K) array.
+    Use it for a measure whose shape moves with a parameter (e.g. the Marchenko–Pastur law with
+    ratio gamma), where a fixed rule in a rescaled variable would lose accuracy at a singular
+    parameter value. The nodes may depend on parameters but never on unknowns, so derivatives
+    with respect to unknowns still pass under the average; derivatives with respect to the
+    ``parameters`` do not include the motion of the nodes (no solver takes those). The mpmath path
+    evaluates the rule in double precision at the point.
+    """
+
+    nodes_vary = True
+
+    def __new__(cls, name: str, components: tuple[sp.Symbol, ...], parameters: tuple[sp.Symbol, ...],
+                rule: Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray]]):
+        obj = super().__new__(cls, name, components)
+        obj._parameters = tuple(parameters)
+        obj._rule = rule
+        return obj
+
+    def __getnewargs__(self):
+        return (self._name, self._components, self._parameters, self._rule)
+
+    def _hashable_content(self):
+        return (type(self).__name__, self._name, self._components, self._parameters)
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        return self._parameters
+
+    def batch_arrays(self, params, scalars, batch):
+        args = {p.name: np.broadcast_to(np.asarray(scalars[p.name], dtype=float), (batch,))
+                for p in self._parameters}
+        comps, weights = self._rule(**args)
+        comps = tuple(np.broadcast_to(np.asarray(c, dtype=float), np.shape(weights)) for c in comps)
+        return comps, np.asarray(weights, dtype=float)
+
+    def arrays(self, params):
+        comps, weights = self.batch_arrays(params, params, 1)
+        return tuple(c[0] for c in comps), weights[0]
+
+    def mp_arrays(self, params, dps):
+        point = {p.name: float(params[p.name]) for p in self._parameters}
+        return self.arrays(point)
 
     def _latex(self, printer) -> str:
         return ",".join(printer._print(c) for c in self._components)
