@@ -27,15 +27,40 @@ from .symbolic.system import System
 
 __all__ = ["Kernel", "CompiledSystem", "compile_system"]
 
-# Bound on B*K entries per temporary when lowering an average (B points x K nodes): 2**21 float64
-# is 16 MiB, small enough that the handful of temporaries a cse'd integrand makes stay in memory
-# comfortably, large enough that numpy's per-call overhead is negligible.
-_CHUNK_ENTRIES = 1 << 21
+# Bound on B*K entries per temporary when lowering an average (B points x K nodes): 2**18 float64
+# is 2 MiB, so the few temporaries of a cse'd integrand stay in cache (measured on a 10^5-term
+# spectrum: 2**18 ran about 1.5x faster than 2**21); numpy's per-call overhead stays negligible.
+_CHUNK_ENTRIES = 1 << 18
+
+
+# Integer powers up to this order are printed as products: numpy's ``x**(-2.0)`` goes through
+# ``pow`` and costs ~10x a multiplication, which dominates sums over large spectra.
+_MAX_UNROLLED_POWER = 8
+
+
+def _numpy_printer():
+    from sympy.printing.numpy import NumPyPrinter
+    from sympy.printing.precedence import PRECEDENCE
+
+    class _Printer(NumPyPrinter):
+        def _print_Pow(self, expr, rational=False):
+            e = expr.exp
+            if e.is_Integer and 1 <= abs(int(e)) <= _MAX_UNROLLED_POWER and expr.base.is_commutative:
+                base = self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=False)
+                prod = "*".join([base] * abs(int(e)))
+                return f"({prod})" if e > 0 else f"(1/({prod}))"
+            return super()._print_Pow(expr, rational=rational)
+
+    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                     "user_functions": {}})
 
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
-    return sp.lambdify(args, list(exprs), modules=modules, cse=(modules == "numpy"), dummify=True)
+    if modules == "numpy":
+        return sp.lambdify(args, list(exprs), modules=modules, cse=True, dummify=True,
+                           printer=_numpy_printer())
+    return sp.lambdify(args, list(exprs), modules=modules, dummify=True)
 
 
 class Kernel:
@@ -69,8 +94,13 @@ class Kernel:
         outer = _lambdify(args + self._dummies, self._outer_exprs, modules)
         spaces = []
         for space, items in self._groups:
-            fn = _lambdify(tuple(space.components) + args, [e for _, e in items], modules)
-            spaces.append((space, tuple(i for i, _ in items), fn))
+            # Integrands free of parameters and unknowns (a rank, a signal power) are summed once
+            # over the space, not once per point of the batch.
+            varying = [(i, e) for i, e in items if e.free_symbols & set(args)]
+            fixed = [(i, e) for i, e in items if not e.free_symbols & set(args)]
+            fn = _lambdify(tuple(space.components) + args, [e for _, e in varying], modules) if varying else None
+            fn_fixed = _lambdify(tuple(space.components), [e for _, e in fixed], modules) if fixed else None
+            spaces.append((space, tuple(i for i, _ in varying), fn, tuple(i for i, _ in fixed), fn_fixed))
         return outer, tuple(spaces)
 
     def _numpy(self):
@@ -100,9 +130,13 @@ class Kernel:
         args = [np.broadcast_to(a, (batch,)) for a in args]
         avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
         with np.errstate(all="ignore"):
-            for space, indices, fn in spaces:
-                for i, v in zip(indices, _space_sums(space, fn, len(indices), args, values, batch)):
-                    avg_values[i] = v
+            for space, indices, fn, fixed, fn_fixed in spaces:
+                if fn is not None:
+                    for i, v in zip(indices, _space_sums(space, fn, len(indices), args, values, batch)):
+                        avg_values[i] = v
+                if fn_fixed is not None:
+                    for i, v in zip(fixed, _fixed_sums(space, fn_fixed, values)):
+                        avg_values[i] = np.full(batch, v)
             out = outer(*args, *avg_values)
         return [np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
 
@@ -113,20 +147,34 @@ class Kernel:
         args = [mp.mpf(values[p.name]) if not isinstance(values[p.name], mp.mpf) else values[p.name]
                 for p in self.params] + list(u)
         avg_values = [None] * len(self._dummies)
-        for space, indices, fn in spaces:
+        for space, indices, fn, fixed, fn_fixed in spaces:
             comps, weights = space.mp_arrays(values, dps)
             comps = [[mp.mpf(c) if not isinstance(c, mp.mpf) else c for c in comp] for comp in comps]
             k = len(comps[0])
             weights = [mp.mpf(1)] * k if weights is None else [mp.mpf(w) for w in weights]
-            sums = [[] for _ in indices]
-            for idx in range(k):
-                vals = fn(*(comp[idx] for comp in comps), *args)
-                for j, v in enumerate(vals):
-                    sums[j].append(weights[idx] * v)
-            for i, terms in zip(indices, sums):
-                avg_values[i] = mp.fsum(terms)
+            for idxs, f, extra in ((indices, fn, args), (fixed, fn_fixed, [])):
+                if f is None:
+                    continue
+                sums = [[] for _ in idxs]
+                for idx in range(k):
+                    vals = f(*(comp[idx] for comp in comps), *extra)
+                    for j, v in enumerate(vals):
+                        sums[j].append(weights[idx] * v)
+                for i, terms in zip(idxs, sums):
+                    avg_values[i] = mp.fsum(terms)
         return [mp.mpf(o) if not isinstance(o, (mp.mpf, mp.mpc)) else o
                 for o in outer(*args, *avg_values)]
+
+
+def _fixed_sums(space: Space, fn, values) -> list[float]:
+    """Sums of integrands that depend on the space's components only."""
+    comps, weights = space.arrays(values)
+    k = comps[0].shape[0]
+    out = []
+    for v in fn(*comps):
+        v = np.broadcast_to(np.asarray(v, dtype=float), (k,))
+        out.append(float(np.einsum("k,k->", v, weights)) if weights is not None else float(v.sum()))
+    return out
 
 
 def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[np.ndarray]:
@@ -142,7 +190,9 @@ def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[
         sums = []
         for v in vals:
             v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
-            sums.append(v @ weights if weights is not None else v.sum(axis=1))
+            # einsum, not ``v @ weights``: a matrix-vector product goes to a multithreaded BLAS,
+            # which gains nothing on this memory-bound sum and collapses on a loaded machine.
+            sums.append(np.einsum("bk,k->b", v, weights) if weights is not None else v.sum(axis=1))
         for o, s in zip(out, sums):
             o[start:stop] = s
     return out
