@@ -12,6 +12,11 @@ and eigenvalue ``ξ_k = E_t[h(t) Q_k(t)]``, where ``t = <x, x'>/d`` has density 
 so that ``h(t) = Σ_k c_k Q_k(t)`` with ``c_k = N(d, k) ξ_k`` and ``h(1) = Σ_k c_k``. As d -> ∞,
 ``c_k`` tends to the Taylor coefficient ``h^(k)(0)/k!`` of ``h`` (for h analytic on [-1, 1]).
 
+Numerics: Gauss–Jacobi quadrature in t (400 nodes) for d <= 300, composite Gauss–Legendre on
+|t| <= 40/sqrt(d) above. The integrand oscillates, so rounding limits the absolute accuracy of
+``c_k`` to about ``1e-16 sqrt(N(d, k)) max|h|`` (1e-13 at d = 15, k = 12; 3e-8 at d = 2000, k = 6),
+far below what matters for risks.
+
 Named kernels (``t`` = cosine of the angle; Cho & Saul's arc-cosine kernels are the random-features
 kernels of a step and a ReLU with Gaussian weights w ~ N(0, I_d/d)):
 

@@ -143,6 +143,8 @@ class SpectralParams:
                 raise ParameterError("give either 'spectrum' or 'eigenvalues' and 'coefficients', not both")
             values["eigenvalues"] = spec.eigenvalues
             values["coefficients"] = np.sqrt(spec.eigenvalues) * spec.target
+        if values.get("multiplicities") is None and "eigenvalues" in values:
+            values["multiplicities"] = np.ones(np.shape(values["eigenvalues"]))
         return values
 
     def check(self):
@@ -155,12 +157,6 @@ class SpectralParams:
                     f"got {arr.size}")
         if not np.any(self.eigenvalues > 0):
             raise ParameterError("kernel-ridge: parameter 'eigenvalues' must have a positive entry")
-
-
-def _spectral_prepare(p: SpectralParams) -> dict:
-    if p.multiplicities is None:
-        return {"multiplicities": np.ones_like(p.eigenvalues)}
-    return {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,16 +174,25 @@ class SphereParams:
                            doc="degrees resolved exactly (higher ones lumped through their trace)")
 
     def check(self):
-        if self.target_powers.size > self.degrees + 1:
+        _single("d", self.d)
+        if self.target_powers.size > _single("degrees", self.degrees) + 1:
             raise ParameterError(
                 f"kernel-ridge: 'target_powers' has degrees up to {self.target_powers.size - 1} but only "
                 f"'degrees' = {self.degrees:g} are resolved; raise 'degrees'")
 
 
+def _single(name, value) -> int:
+    """A parameter that selects the spectrum (not swept): one value, possibly repeated in an array."""
+    vals = np.unique(np.asarray(value, dtype=float))
+    if vals.size != 1:
+        raise ParameterError(
+            f"kernel-ridge: parameter '{name}' takes one value (it fixes the spectrum; sweep n, ridge or "
+            f"noise instead); got {vals.size} different values")
+    return int(vals[0])
+
+
 def _sphere_prepare(p: SphereParams) -> dict:
-    if np.ndim(p.d) or np.ndim(p.degrees):
-        raise ParameterError("kernel-ridge: parameters 'd' and 'degrees' take one value (sweep n or ridge)")
-    d, deg = int(p.d), int(p.degrees)
+    d, deg = _single("d", p.d), _single("degrees", p.degrees)
     eig, mult, _ = _sphere_cached(p.kernel, d, deg)
     powers = np.zeros(deg + 2)
     powers[: p.target_powers.size] = p.target_powers
@@ -222,9 +227,7 @@ class PolynomialParams:
 
 
 def _polynomial_prepare(p: PolynomialParams) -> dict:
-    if np.ndim(p.degree):
-        raise ParameterError("kernel-ridge: parameter 'degree' takes one value")
-    ell = int(p.degree)
+    ell = _single("degree", p.degree)
     coef = taylor_coefficients(p.kernel, ell)
     total = kernel_at_one(p.kernel)
     powers = np.asarray(p.target_powers, dtype=float)
@@ -278,7 +281,6 @@ MODEL = register(Model(
     variants=(
         Variant("spectral", SpectralParams, SPECTRAL,
                 "kernel eigenvalues (with multiplicities) and target coefficients; n samples",
-                prepare=_spectral_prepare,
                 example={"n": 200, "lam": 1e-4, "noise": 0.1,
                          "spectrum": "power-law:p=5000,decay=1.5,source=0.5"}),
         Variant("sphere", SphereParams, SPHERE,
