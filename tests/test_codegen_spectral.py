@@ -48,3 +48,24 @@ def test_integer_powers_are_products_and_parameter_free_sums_are_hoisted():
     v0, v1 = kern({"ev": ev}, u)
     np.testing.assert_allclose(v0, [np.sum(ev ** 2 / (ev + x) ** 2) for x in (0.5, 2.0)], rtol=1e-14)
     np.testing.assert_allclose(v1, np.sum(ev ** 3), rtol=1e-14)
+
+
+def test_newton_polishes_small_roots_to_full_relative_precision():
+    # For c = 1e-8 the residual drops below the absolute ftol = 1e-14 while u is still far from
+    # converged in relative terms; the polish step must bring it to ~1e-15 relative.
+    from asymptotics.codegen import compile_system
+    from asymptotics.solvers import BatchProblem, Newton
+    from asymptotics.symbolic import System, Unknown
+
+    u, c = sp.symbols("u c", positive=True)
+    system = System(parameters=(c,), unknowns=(Unknown(u, guess=c * 3, lower=0.0),),
+                    equations=(sp.Eq(u ** 2 / (u + c) + u / 2, c),), observables={"u": u})
+    compiled = compile_system(system)
+    cs = np.array([1e-8, 1e-4, 1.0])
+    problem = BatchProblem(compiled, {"c": cs}, 3)
+    out = Newton().solve(problem, problem.guess())
+    assert np.all(out.converged)
+    # exact root of u²/(u+c) + u/2 = c: 3u² - u c - 2c² = 0 -> u = c
+    np.testing.assert_allclose(out.u[:, 0], cs, rtol=1e-14)
+    loose = Newton(polish_rtol=np.inf).solve(problem, problem.guess())  # the absolute test alone
+    assert abs(loose.u[0, 0] / cs[0] - 1) > 1e-10

@@ -73,7 +73,8 @@ def _spectral_system(penalty, parameters):
         Average(th ** 2, SPECTRUM), sp.And(sp.Eq(penalty, 0), sp.Eq(n, rank)))
     return System(
         parameters=parameters,
-        # From above the root (the residual is convex in κ): κ <= lam + tr K/n.
+        # From above the root, where the residual κ - lam - κ df1(κ)/n is increasing and convex:
+        # Newton decreases monotonically to the root (about 6 iterations on a power law).
         unknowns=(Unknown(kappa, guess=penalty + Average(xi, SPECTRUM) / n, lower=0.0,
                           doc="renormalized ridge (per sample)"),),
         equations=(sp.Eq(kappa, penalty + kappa * df1),),

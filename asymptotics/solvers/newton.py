@@ -35,14 +35,17 @@ class Newton:
 
     Each iteration solves J δ = -F with the Jacobian generated from the sympy equations, shortens
     the step so that the unknowns move at most halfway to a declared bound, and halves it until
-    the max-norm of F decreases (Armijo condition). A point has converged when ‖F‖∞ ≤ ``ftol``, or
-    when a full Newton step is below ``xtol`` relative to the unknowns (quadratic convergence makes
-    the next step negligible).
+    the max-norm of F decreases (Armijo condition). A point has converged when ‖F‖∞ ≤ ``ftol`` and
+    the Newton step there is below ``polish_rtol`` relative to the unknowns (else one more step is
+    taken: an absolute residual tolerance alone leaves small unknowns, e.g. a renormalized ridge of
+    1e-7, with only ~7 correct digits), or when a full Newton step is below ``xtol`` relative to the
+    unknowns (quadratic convergence makes the next step negligible).
     """
 
     max_iterations: int = 100
     xtol: float = 1e-13
     ftol: float = 1e-14
+    polish_rtol: float = 1e-12
     max_backtracks: int = 40
     name: str = "newton"
 
@@ -56,10 +59,21 @@ class Newton:
         active = np.arange(batch)
         f, jac = problem.residual_jacobian(u, active)
         res = _norm(f)
+        polished = np.zeros(batch, dtype=bool)
         for it in range(self.max_iterations + 1):
             residual[active] = res
             bad = ~np.isfinite(res) | ~np.all(np.isfinite(jac.reshape(len(active), -1)), axis=1)
-            done = res <= self.ftol
+            done = (res <= self.ftol) & ~bad
+            if np.any(done & (res > 0) & ~polished[active]):
+                # Small residual: converged if the next Newton step is negligible, else take it
+                # (once: at a multiple root the step stays relatively large).
+                idx = np.flatnonzero(done & (res > 0) & ~polished[active])
+                step = _solve(jac[idx], -f[idx])
+                scale = np.maximum(np.abs(u[active[idx]]), 1e-300)
+                negligible = ~np.all(np.isfinite(step), axis=1) | np.all(
+                    np.abs(step) <= self.polish_rtol * scale, axis=1)
+                polished[active[idx]] = True
+                done[idx[~negligible]] = False
             status[active[done]] = Status.CONVERGED
             status[active[bad & ~done]] = Status.NONFINITE
             keep = ~(done | bad)

@@ -100,7 +100,8 @@ class ParamSpace(Space):
         comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
         if self._weights is None:
             return comps, None
-        return comps, np.asarray(params[self._weights], dtype=float)
+        weights = np.asarray(params[self._weights], dtype=float)
+        return comps, (None if np.all(weights == 1.0) else weights)  # unit weights: a plain sum
 
     def _latex(self, printer) -> str:
         return "i"
