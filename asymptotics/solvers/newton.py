@@ -63,11 +63,12 @@ class Newton:
         for it in range(self.max_iterations + 1):
             residual[active] = res
             bad = ~np.isfinite(res) | ~np.all(np.isfinite(jac.reshape(len(active), -1)), axis=1)
-            done = (res <= self.ftol) & ~bad
-            if np.any(done & (res > 0) & ~polished[active]):
+            done = res <= self.ftol
+            polish = done & (res > 0) & ~bad & ~polished[active]
+            if np.any(polish):
                 # Small residual: converged if the next Newton step is negligible, else take it
                 # (once: at a multiple root the step stays relatively large).
-                idx = np.flatnonzero(done & (res > 0) & ~polished[active])
+                idx = np.flatnonzero(polish)
                 step = _solve(jac[idx], -f[idx])
                 scale = np.maximum(np.abs(u[active[idx]]), 1e-300)
                 negligible = ~np.all(np.isfinite(step), axis=1) | np.all(
