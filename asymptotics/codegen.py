@@ -15,7 +15,6 @@ of each space (eigenvalues, quadrature nodes, ...) from the same mapping; it ret
 
 from __future__ import annotations
 
-import functools
 import threading
 from typing import Mapping, Sequence
 
@@ -30,35 +29,37 @@ from .symbolic.system import System
 
 __all__ = ["Kernel", "CompiledSystem", "compile_system"]
 
-# Bound on B*K entries per temporary when lowering an average (B points x K nodes): 2**17 float64
-# is 1 MiB, so the handful of temporaries a cse'd integrand makes stay in cache (measured 1.5x
-# faster than 2**21 on a 10^4-eigenvalue spectrum), while numpy's per-call overhead stays small.
-_CHUNK_ENTRIES = 1 << 17
+# Bound on the (point, node) pairs per block when lowering an average: 2**15 float64 is 256 KiB, so
+# the few temporaries of a cse'd integrand stay in cache and come from numpy's allocator without
+# page faults (measured: a division runs at ~1.4 ns/entry in such blocks, ~9 ns/entry in blocks
+# of 2e5 entries).
+_CHUNK_ENTRIES = 1 << 15
 
 
-class _FastPowPrinter(NumPyPrinter):
-    """numpy printer that spells small integer powers as products and negative ones as a
-    reciprocal: ``x**(-2.0)`` goes through the generic ``pow`` (measured 6x slower than
-    ``1/(x*x)`` on 10^7 entries)."""
+# Integer powers up to this order are printed as products: numpy's ``x**(-2.0)`` goes through
+# ``pow`` and costs ~10x a multiplication, which dominates sums over large spectra.
+_MAX_UNROLLED_POWER = 8
 
-    def _print_Pow(self, expr, rational=False):
-        base, exp = expr.as_base_exp()
-        if exp.is_Integer and 2 <= abs(int(exp)) <= 4:
-            b = self.parenthesize(base, PRECEDENCE["Mul"] + 1)
-            prod = "*".join([b] * abs(int(exp)))
-            return f"({prod})" if exp > 0 else f"(1/({prod}))"
-        if exp == -1:
-            return f"(1/{self.parenthesize(base, PRECEDENCE['Mul'] + 1)})"
-        return super()._print_Pow(expr, rational=rational)
+
+def _numpy_printer():
+    class _Printer(NumPyPrinter):
+        def _print_Pow(self, expr, rational=False):
+            e = expr.exp
+            if e.is_Integer and 1 <= abs(int(e)) <= _MAX_UNROLLED_POWER and expr.base.is_commutative:
+                base = self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=False)
+                prod = "*".join([base] * abs(int(e)))
+                return f"({prod})" if e > 0 else f"(1/({prod}))"
+            return super()._print_Pow(expr, rational=rational)
+
+    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                     "user_functions": {}})
 
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
     if modules == "numpy":
-        return sp.lambdify(args, list(exprs), modules="numpy", cse=True, dummify=True,
-                           printer=_FastPowPrinter({"fully_qualified_modules": False,
-                                                    "inline": True, "allow_unknown_functions": True,
-                                                    "user_functions": {}}))
+        return sp.lambdify(args, list(exprs), modules=modules, cse=True, dummify=True,
+                           printer=_numpy_printer())
     return sp.lambdify(args, list(exprs), modules=modules, dummify=True)
 
 
@@ -167,47 +168,56 @@ class Kernel:
                 for o in outer(*args, *avg_values)]
 
 
-@functools.lru_cache(maxsize=8)
-def _ones(k: int) -> np.ndarray:
-    return np.ones(k)
-
-
 def _constant_sums(space: Space, fn, values, batch: int) -> list[np.ndarray]:
+    """Sums of integrands that depend on the space's components only (the same for every point)."""
     comps, weights = space.arrays(values)
     k = comps[0].shape[0]
     out = []
     for v in fn(*comps):
         v = np.broadcast_to(np.asarray(v, dtype=float), (k,))
-        total = v @ weights if weights is not None else v.sum()
+        total = float(np.einsum("k,k->", v, weights)) if weights is not None else float(v.sum())
         out.append(np.full(batch, total))
     return out
 
 
 def _space_sums(space: Space, fn, count: int, args, values, batch: int, scalars) -> list[np.ndarray]:
+    """Weighted sums over the space for every point of the batch, in cache-sized blocks.
+
+    Blocks hold at most ``_CHUNK_ENTRIES`` (point, node) pairs: several points per block for small
+    spaces, and for large spaces (a spectrum of 10^5 eigenvalues) one point and a slice of the
+    space, with partial sums accumulated. Larger temporaries are much slower: numpy allocates them
+    fresh (page faults) and they fall out of cache. Nodes shared by every point arrive as (K,)
+    arrays, nodes that move with the parameters (a parametric quadrature) as (batch, K).
+    """
     comps, weights = space.batch_arrays(values, scalars, batch)
-    # Nodes shared by every point arrive as (K,) arrays, per-point nodes as (batch, K).
     per_point = comps[0].ndim == 2
     k = comps[0].shape[-1]
-    if not per_point:
-        comps = [c.reshape(1, k) for c in comps]
-    chunk = max(1, _CHUNK_ENTRIES // max(k, 1))
-    out = [np.empty(batch) for _ in range(count)]
-    for start in range(0, batch, chunk):
-        stop = min(batch, start + chunk)
+    rows = max(1, _CHUNK_ENTRIES // max(k, 1))
+    cols = max(1, min(k, _CHUNK_ENTRIES))
+    out = [np.zeros(batch) for _ in range(count)]
+    for start in range(0, batch, rows):
+        stop = min(batch, start + rows)
         sub = [a[start:stop].reshape(-1, 1) for a in args]
-        nodes = [c[start:stop] for c in comps] if per_point else comps
-        w = weights[start:stop] if per_point else weights
-        vals = fn(*nodes, *sub)
-        sums = []
-        for v in vals:
-            v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
+        for c0 in range(0, k, cols):
+            c1 = min(k, c0 + cols)
             if per_point:
-                sums.append(np.einsum("bk,bk->b", v, w) if w is not None else v.sum(axis=1))
+                nodes = [c[start:stop, c0:c1] for c in comps]
+                w = None if weights is None else weights[start:stop, c0:c1]
             else:
-                # A product with the weights (or ones) runs in BLAS: ~4x faster than .sum(axis=1).
-                sums.append(v @ (w if w is not None else _ones(k)))
-        for o, s in zip(out, sums):
-            o[start:stop] = s
+                nodes = [c[c0:c1].reshape(1, -1) for c in comps]
+                w = None if weights is None else weights[c0:c1]
+            vals = fn(*nodes, *sub)
+            for o, v in zip(out, vals):
+                if not (isinstance(v, np.ndarray) and v.shape == (stop - start, c1 - c0)):
+                    v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, c1 - c0))
+                # einsum, not ``v @ w``: a matrix-vector product may go to a multithreaded BLAS,
+                # which gains nothing on this memory-bound sum and collapses on a loaded machine.
+                if w is None:
+                    o[start:stop] += v.sum(axis=1)
+                elif per_point:
+                    o[start:stop] += np.einsum("bk,bk->b", v, w)
+                else:
+                    o[start:stop] += np.einsum("bk,k->b", v, w)
     return out
 
 

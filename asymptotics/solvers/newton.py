@@ -37,14 +37,16 @@ class Newton:
     the step so that the unknowns move at most halfway to a declared bound, and halves it until
     the max-norm of F decreases (Armijo condition). A point has converged when a full Newton step
     is below ``xtol`` relative to the unknowns, or below sqrt(xtol) while the residual falls by 10^4
-    (the quadratic regime: the error left is of order step²), or when ‖F‖∞ ≤ ``ftol``. The default
-    ``ftol = 0`` trusts the step, not the residual: a small residual with a small Jacobian is not
-    a small error (measured: ‖F‖ = 1e-14 left κ wrong by 5e-12 relative on a ridge spectrum).
+    (the quadratic regime: the error left is of order step²), or when ‖F‖∞ ≤ ``ftol`` and the
+    Newton step there is below ``polish_rtol`` relative to the unknowns (else one more step is taken,
+    once: a small residual with a small Jacobian is not a small error — measured ‖F‖ = 1e-14 left a
+    renormalized ridge κ wrong by 5e-12 relative — while at a multiple root the step stays large).
     """
 
     max_iterations: int = 100
     xtol: float = 1e-13
-    ftol: float = 0.0
+    ftol: float = 1e-14
+    polish_rtol: float = 1e-12
     max_backtracks: int = 40
     name: str = "newton"
 
@@ -58,10 +60,22 @@ class Newton:
         active = np.arange(batch)
         f, jac = problem.residual_jacobian(u, active)
         res = _norm(f)
+        polished = np.zeros(batch, dtype=bool)
         for it in range(self.max_iterations + 1):
             residual[active] = res
             bad = ~np.isfinite(res) | ~np.all(np.isfinite(jac.reshape(len(active), -1)), axis=1)
             done = res <= self.ftol
+            polish = done & (res > 0) & ~bad & ~polished[active]
+            if np.any(polish):
+                # Small residual: converged if the next Newton step is negligible, else take it
+                # (once: at a multiple root the step stays relatively large).
+                idx = np.flatnonzero(polish)
+                step = _solve(jac[idx], -f[idx])
+                scale = np.maximum(np.abs(u[active[idx]]), 1e-300)
+                negligible = ~np.all(np.isfinite(step), axis=1) | np.all(
+                    np.abs(step) <= self.polish_rtol * scale, axis=1)
+                polished[active[idx]] = True
+                done[idx[~negligible]] = False
             status[active[done]] = Status.CONVERGED
             status[active[bad & ~done]] = Status.NONFINITE
             keep = ~(done | bad)

@@ -113,7 +113,9 @@ class ParamSpace(Space):
         comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
         if self._weights is None:
             return _compressed(comps)
-        return comps, np.asarray(params[self._weights], dtype=float)
+        weights = np.asarray(params[self._weights], dtype=float)
+        # unit weights are a plain sum (and may then compress repeated entries)
+        return _compressed(comps) if np.all(weights == 1.0) else (comps, weights)
 
     def _latex(self, printer) -> str:
         return "i"
