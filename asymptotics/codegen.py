@@ -35,7 +35,10 @@ _CHUNK_ENTRIES = 1 << 21
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
-    return sp.lambdify(args, list(exprs), modules=modules, cse=(modules == "numpy"), dummify=True)
+    # scipy first: special functions (erf, erfc, gamma, ...) become vectorized scipy.special calls
+    # instead of math-module scalars.
+    mods = ["scipy", "numpy"] if modules == "numpy" else modules
+    return sp.lambdify(args, list(exprs), modules=mods, cse=(modules == "numpy"), dummify=True)
 
 
 class Kernel:
@@ -170,6 +173,16 @@ class CompiledSystem:
             self._g = Kernel(g, self.params, self.unknowns) if g is not None else None
             self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
                               if system.solution else None)
+            self.dynamic = np.array(system.dynamic, dtype=int)
+            self.iteration = system.iteration.name if system.iteration is not None else None
+            if self.dynamic.size:
+                dyn = [system.unknowns[i] for i in self.dynamic]
+                self._start = Kernel([u.start for u in dyn], self.params)
+                self._step = Kernel([system.equations[i].rhs for i in self.dynamic], self.params,
+                                    self.unknowns)
+        else:
+            self.dynamic = np.array([], dtype=int)
+            self.iteration = None
         self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
 
     @property
@@ -195,6 +208,20 @@ class CompiledSystem:
 
     def fixed_point(self, values, u):
         return self._stack(self._g(values, u, len(u)), len(u))
+
+    def start(self, values, batch):
+        """Initial values of the dynamic unknowns, (B, len(dynamic))."""
+        return self._stack(self._start(values, None, batch), batch)
+
+    def step(self, values, u):
+        """One application of the fixed-point map to the dynamic unknowns: (B, len(dynamic))."""
+        return self._stack(self._step(values, u, len(u)), len(u))
+
+    def start_mp(self, values, dps):
+        return self._start.mp(values, (), dps)
+
+    def step_mp(self, values, u, dps):
+        return self._step.mp(values, u, dps)
 
     def guess(self, values, batch):
         return self._stack(self._guess(values, None, batch), batch)
