@@ -126,6 +126,19 @@ def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
     if method == "closed-form":
         raise ParameterError("method='closed-form': this model has no closed-form solution")
     u0 = problem.guess()
+    undefined = ~np.all(np.isfinite(u0), axis=1)
+    if undefined.any():
+        # A model signals "no solution of this kind here" with an undefined (NaN) guess.
+        out = SolverOutput(np.full_like(u0, np.nan), np.full(batch, Status.NO_SOLUTION, np.int8),
+                           np.full(batch, np.inf), np.zeros(batch, np.int64), "none")
+        ok = np.flatnonzero(~undefined)
+        if ok.size:
+            sub = _solve_fixed_point(compiled, _subset(compiled, values, ok), ok.size, method,
+                                     max_iterations)
+            out.u[ok], out.status[ok], out.residual[ok] = sub.u, sub.status, sub.residual
+            out.iterations[ok] = sub.iterations
+            out = SolverOutput(out.u, out.status, out.residual, out.iterations, sub.method)
+        return out
     if method != "auto":
         return _solver(method, max_iterations).solve(problem, u0)
     out = _solver("newton", max_iterations).solve(problem, u0)
@@ -338,7 +351,7 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
             continue
         positions = {i: pos for pos, i in enumerate(line)}
         for pos, i in enumerate(line):
-            if status[i] == Status.CONVERGED or on_trajectory[i]:
+            if status[i] in (Status.CONVERGED, Status.NO_SOLUTION) or on_trajectory[i]:
                 continue
             # nearest converged neighbour along the line (prefer ones repaired just before)
             src = min((j for j in line if status[j] == Status.CONVERGED),

@@ -22,6 +22,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from .symbolic.functions import implementations
 from .symbolic.nodes import Average, Space, averages_in
 from .symbolic.system import System
 
@@ -37,8 +38,11 @@ def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
     # scipy first: special functions (erf, erfc, gamma, ...) become vectorized scipy.special calls
     # instead of math-module scalars.
-    mods = ["scipy", "numpy"] if modules == "numpy" else modules
-    return sp.lambdify(args, list(exprs), modules=mods, cse=(modules == "numpy"), dummify=True)
+    kind = "numpy" if modules == "numpy" else "mpmath"
+    custom = implementations(exprs, kind)  # stable nodes (expit, softplus, ...) bound by name
+    mods = ["scipy", "numpy"] if modules == "numpy" else [modules]
+    return sp.lambdify(args, list(exprs), modules=[custom] + mods if custom else mods,
+                       cse=(modules == "numpy"), dummify=True)
 
 
 class Kernel:
@@ -178,8 +182,10 @@ class CompiledSystem:
             if self.dynamic.size:
                 dyn = [system.unknowns[i] for i in self.dynamic]
                 self._start = Kernel([u.start for u in dyn], self.params)
-                self._step = Kernel([system.equations[i].rhs for i in self.dynamic], self.params,
-                                    self.unknowns)
+                # one kernel per dynamic unknown: the trajectory updates them in order
+                # (Gauss–Seidel), each seeing the new values of those before it
+                self._steps = [Kernel([system.equations[i].rhs], self.params, self.unknowns)
+                               for i in self.dynamic]
         else:
             self.dynamic = np.array([], dtype=int)
             self.iteration = None
@@ -214,14 +220,21 @@ class CompiledSystem:
         return self._stack(self._start(values, None, batch), batch)
 
     def step(self, values, u):
-        """One application of the fixed-point map to the dynamic unknowns: (B, len(dynamic))."""
-        return self._stack(self._step(values, u, len(u)), len(u))
+        """One sweep of the fixed-point map over the dynamic unknowns, in order (Gauss–Seidel):
+        returns their new values, (B, len(dynamic))."""
+        u = np.array(u, dtype=float)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[:, i] = kernel(values, u, len(u))[0]
+        return u[:, self.dynamic]
 
     def start_mp(self, values, dps):
         return self._start.mp(values, (), dps)
 
     def step_mp(self, values, u, dps):
-        return self._step.mp(values, u, dps)
+        u = list(u)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[i] = kernel.mp(values, u, dps)[0]
+        return [u[i] for i in self.dynamic]
 
     def guess(self, values, batch):
         return self._stack(self._guess(values, None, batch), batch)

@@ -1,7 +1,7 @@
 """Shared sympy building blocks of the AMP / state-evolution models (no model is registered here).
 
-- ``Phi``, ``phi``: the standard normal cdf and density, written with ``erfc`` so that tails are
-  accurate (``Phi(-a)`` for large ``a`` is ``erfc(a/sqrt 2)/2``, never ``1 - Phi(a)``).
+- ``Phi``, ``phi``: the standard normal cdf (the ``ndtr`` node: scipy's ``ndtr``, accurate in the
+  lower tail; sympy would rewrite ``erfc(-y)`` as ``2 - erfc(y)``) and density.
 - Soft-threshold moments in closed form. For ``eta(y; theta) = sign(y) (|y| - theta)_+`` and
   ``Z ~ N(0, 1)``, at a fixed signal value ``x`` (``a = (theta - x)/tau``, ``b = (theta + x)/tau``):
 
@@ -30,9 +30,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
-from ..symbolic import Average, ParamSpace
+from ..symbolic import Average, ParamSpace, ndtr
 
 __all__ = ["Phi", "phi", "soft_mse_at", "soft_df_at", "soft_mse_gauss", "soft_df_gauss",
            "PRIORS", "prior_average", "second_moment", "PRIOR_ATOMS"]
@@ -41,8 +42,8 @@ SQRT2 = sp.sqrt(2)
 
 
 def Phi(x):
-    """Standard normal cdf, via erfc (accurate in the lower tail)."""
-    return sp.erfc(-x / SQRT2) / 2
+    """Standard normal cdf (stable node; accurate in the lower tail)."""
+    return ndtr(x)
 
 
 def phi(x):
@@ -103,3 +104,55 @@ def prior_average(prior: str, eps, at, gauss=None):
 def second_moment(prior: str, eps):
     """E X0^2 under the prior."""
     return prior_average(prior, eps, lambda x: x ** 2, lambda: sp.S.One)
+
+
+# -- branches of a scalar state evolution u <- c h(u) -------------------------------------------
+BRANCHES = ("amp", "informative", "unstable", "bayes")
+
+
+def scalar_branch(u, level, c, rule: str, start: float = 0.0, trivial: bool = True,
+                  level0: float = 1.0, potential=None) -> float:
+    """A fixed point of the monotone map ``u <- c h(u)`` (``h`` increasing), from a scan.
+
+    ``u`` is an increasing grid of positive values and ``level = u/h(u)`` on it: the positive
+    fixed points at control ``c`` are the roots of ``level(u) = c``, stable where ``level``
+    increases. ``trivial``: ``u = 0`` is a fixed point (``h(0) = 0``), stable iff
+    ``c < level0 = level(0+)``. Rules: ``amp``, the limit of the iteration from ``start`` (``0``
+    meaning ``0+`` when ``trivial``); ``informative``, the largest fixed point (the limit from
+    ``start = inf``); ``unstable``, an unstable positive fixed point (NaN if none); ``bayes``, the
+    stable fixed point maximizing ``potential(u_values, c)`` (0 counts, with potential 0, when it is
+    stable). Returns the root interpolated linearly on the grid (a guess for Newton).
+    """
+    d = level - c
+    idx = np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) <= 0)
+    idx = idx[~((d[idx] == 0) & (d[idx + 1] == 0))]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(d[idx] != d[idx + 1], d[idx] / (d[idx] - d[idx + 1]), 0.0)
+    roots = u[idx] + t * (u[idx + 1] - u[idx])
+    stable = level[idx + 1] > level[idx]
+    zero_stable = trivial and c < level0
+    if rule == "informative":
+        return float(roots.max()) if roots.size else 0.0
+    if rule == "unstable":
+        bad = roots[~stable]
+        return float(bad[len(bad) // 2]) if bad.size else float("nan")
+    if rule == "bayes":
+        cand = list(roots[stable])
+        vals = list(potential(np.asarray(cand), c)) if cand else []
+        if zero_stable or not cand:
+            cand.append(0.0)
+            vals.append(0.0)
+        return float(cand[int(np.argmax(vals))])
+    if rule != "amp":
+        raise ValueError(f"unknown branch rule {rule!r}")
+    if start <= 0 and trivial:
+        up = not zero_stable
+        start = 0.0
+    else:
+        lev = np.interp(start, u, level) if start <= u[-1] else level[-1]
+        up = c > lev
+    if up:
+        above = roots[roots > start]
+        return float(above.min()) if above.size else float(u[-1])
+    below = roots[roots < start]
+    return float(below.max()) if below.size else 0.0

@@ -147,10 +147,9 @@ _DOC_PRIOR = ("signal prior: 'bernoulli-gaussian' (0 w.p. 1-eps, else N(0,1)), '
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Common:
-    delta: float = param(domain=_POS, doc="undersampling ratio n/N (measurements per unknown)",
-                         symbol="δ")
-    noise: float = param(0.0, domain=_NONNEG, doc="measurement-noise variance Var w_i", symbol="σ²")
+class PriorParams:
+    """The signal prior: a name, or atoms (``prior='empirical'``); shared by the sparse models."""
+
     eps: float = param(0.1, domain=Interval(0, 1, True, True),
                        doc="fraction of non-zero coordinates (bernoulli-gaussian, three-point; "
                            "ignored by empirical priors)", symbol="ε")
@@ -159,9 +158,6 @@ class _Common:
                                      doc="atoms of an empirical prior")
     prior_weights: np.ndarray = param(None, domain=Array(_NONNEG),
                                       doc="probabilities of the atoms of an empirical prior")
-    iteration: float = param(np.inf, domain=Integer(0, np.inf, True, True),
-                             doc="AMP iteration t (inf: the fixed point / LASSO solution)",
-                             symbol="t")
 
     @classmethod
     def expand(cls, values: dict) -> dict:
@@ -177,16 +173,26 @@ class _Common:
     def check(self):
         if self.prior == "empirical":
             if self.prior_values is None or self.prior_weights is None:
-                raise ParameterError("lasso: prior='empirical' needs 'prior_values' and "
-                                     "'prior_weights' (or pass prior=<Prior, samples or density>)")
+                raise ParameterError("prior='empirical' needs 'prior_values' and 'prior_weights' "
+                                     "(or pass prior=<Prior, samples or density>)")
             if self.prior_values.shape != self.prior_weights.shape:
-                raise ParameterError("lasso: 'prior_values' and 'prior_weights' must have the same length")
+                raise ParameterError("'prior_values' and 'prior_weights' must have the same length")
             total = float(np.sum(self.prior_weights))
             if abs(total - 1) > 1e-9:
-                raise ParameterError(f"lasso: 'prior_weights' must sum to 1; got {total:.12g}")
+                raise ParameterError(f"parameter 'prior_weights' must sum to 1; got {total:.12g}")
         elif self.prior_values is not None or self.prior_weights is not None:
-            raise ParameterError(f"lasso: 'prior_values'/'prior_weights' need prior='empirical', "
+            raise ParameterError(f"'prior_values'/'prior_weights' need prior='empirical', "
                                  f"not {self.prior!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Common(PriorParams):
+    delta: float = param(domain=_POS, doc="undersampling ratio n/N (measurements per unknown)",
+                         symbol="δ")
+    noise: float = param(0.0, domain=_NONNEG, doc="measurement-noise variance Var w_i", symbol="σ²")
+    iteration: float = param(np.inf, domain=Integer(0, np.inf, True, True),
+                             doc="AMP iteration t (inf: the fixed point / LASSO solution)",
+                             symbol="t")
 
 
 @dataclass(frozen=True, kw_only=True)

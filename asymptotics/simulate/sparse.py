@@ -206,3 +206,104 @@ register_simulator(Simulator(
     description="LASSO by coordinate descent (iteration = inf) or calibrated AMP (finite iteration)",
     example={"N": 400, "delta": 0.5, "eps": 0.1, "noise": 0.04, "lam": 0.3},
 ))
+
+
+# -- basis pursuit -------------------------------------------------------------------------------
+def basis_pursuit(a, y, nonnegative: bool = False):
+    """argmin ||x||_1 s.t. Ax = y (x >= 0 if ``nonnegative``), by linear programming (HiGHS)."""
+    from scipy.optimize import linprog
+
+    n, p = a.shape
+    if nonnegative:
+        res = linprog(np.ones(p), A_eq=a, b_eq=y, bounds=(0, None), method="highs")
+        if res.status != 0:
+            return None
+        return res.x
+    res = linprog(np.ones(2 * p), A_eq=np.hstack([a, -a]), b_eq=y, bounds=(0, None), method="highs")
+    if res.status != 0:
+        raise RuntimeError(f"basis pursuit LP failed: {res.message}")
+    return res.x[:p] - res.x[p:]
+
+
+def _bp_trial(params, sizes, rng):
+    p = sizes["p"]
+    a, x0, y = draw_problem(params, p, rng)
+    n = a.shape[0]
+    w = y - a @ x0
+    xhat = basis_pursuit(a, y)
+    err = xhat - x0
+    xw = basis_pursuit(a, w) if np.any(x0) else xhat
+    variance = float(xw @ xw / n)
+    l2 = np.linalg.lstsq(a, w, rcond=None)[0]  # minimum-l2-norm interpolator (n < p)
+    return {
+        "mse": float(err @ err / p),
+        "excess_risk": float(err @ err / n),
+        "test_error": float(err @ err / n) + params.noise,
+        "excess_variance": variance,
+        "rate": variance * np.log(p / n) / params.noise if params.noise > 0 else 1.0,
+        "min_l2_excess_variance": float(l2 @ l2 / n),
+    }
+
+
+def _bp_effective(params, sizes):
+    return {"delta": _sizes(params.delta, sizes["p"]) / sizes["p"]}
+
+
+register_simulator(Simulator(
+    model="basis-pursuit", variant="default", trial=_bp_trial,
+    sizes={"p": "number of unknowns; n = round(delta p) measurements"},
+    effective=_bp_effective,
+    description="min ||x||_1 s.t. Ax = y by linear programming (HiGHS); the pure-noise interpolator "
+                "and the min-l2 interpolator of the same noise for the variance observables",
+    example={"p": 200, "delta": 0.25, "noise": 1.0},
+))
+
+
+# -- Donoho–Tanner -------------------------------------------------------------------------------
+def recovery_threshold(a, rng, nonnegative: bool = False, tol: float = 1e-6) -> int:
+    """Largest k such that l1 minimization recovers the k-sparse signal on nested supports.
+
+    One support order and one sign/amplitude draw per call; success at k is decided by solving
+    the LP and comparing with x0 (relative l2 error below ``tol``). Bisection assumes success is
+    monotone in k along nested supports (true up to rare exceptions near the transition).
+    """
+    n, p = a.shape
+    order = rng.permutation(p)
+    amp = rng.standard_normal(p)
+    amp = np.abs(amp) if nonnegative else amp
+
+    def ok(k):
+        x0 = np.zeros(p)
+        x0[order[:k]] = amp[order[:k]]
+        xh = basis_pursuit(a, a @ x0, nonnegative)
+        return xh is not None and np.linalg.norm(xh - x0) <= tol * max(np.linalg.norm(x0), 1e-300)
+
+    lo, hi = 0, n  # ok(lo) holds; find the largest ok
+    if ok(hi):
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _dt_trial(params, sizes, rng):
+    big_n = sizes["N"]
+    n = _sizes(params.delta, big_n)
+    a = rng.standard_normal((n, big_n)) / np.sqrt(n)
+    k = recovery_threshold(a, rng, params.constraint == "nonnegative")
+    # the transition sits between the last success k and the first failure k + 1
+    rho = (k + 0.5) / n
+    return {"rho": rho, "eps": rho * n / big_n}
+
+
+register_simulator(Simulator(
+    model="donoho-tanner", variant="default", trial=_dt_trial,
+    sizes={"N": "number of unknowns; n = round(delta N) measurements"},
+    effective=lambda p, s: {"delta": _sizes(p.delta, s["N"]) / s["N"]},
+    description="largest recoverable sparsity by LP (nested supports, bisection), per draw",
+    example={"N": 100, "delta": 0.5},
+))

@@ -1,7 +1,10 @@
 """Symbolic layer (sympy only): system declarations and average nodes."""
 
-from .nodes import Average, ParamSpace, QuadratureSpace, Space, averages_in, gaussian
+from .functions import expit, log_ndtr, logcosh, ndtr, softplus
+from .nodes import (Average, ParamSpace, QuadratureSpace, Space, averages_in, gaussian,
+                    gaussian_panels)
 from .system import System, Unknown
 
 __all__ = ["Average", "ParamSpace", "QuadratureSpace", "Space", "System", "Unknown", "averages_in",
-           "gaussian"]
+           "expit", "gaussian", "gaussian_panels", "log_ndtr", "logcosh", "ndtr",
+           "softplus"]

@@ -54,7 +54,9 @@ class System:
     ``iteration`` optionally names a parameter (one of ``parameters``) counting iterations of the
     fixed-point map: where its value ``t`` is finite, the unknowns that declare a ``start`` are not
     solved but set to ``start`` and updated ``t`` times by their equations ``u <- G(u)`` (a state
-    evolution trajectory); the other unknowns keep their solved values. ``t = inf`` means the
+    evolution trajectory), in the order of ``unknowns`` (Gauss–Seidel: an update sees the new
+    values of the unknowns before it, so ``(qhat, q)`` declared in that order make one sweep one
+    step of the algorithm); the other unknowns keep their solved values. ``t = inf`` means the
     solved fixed point. The equations of unknowns with a ``start`` must be in fixed-point form.
     """
 
