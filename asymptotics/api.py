@@ -50,11 +50,15 @@ def _prepare(model, params: Mapping[str, Any]):
     return model, variant, p, shape, values
 
 
-def _subset(compiled, values, index):
+def _subset(compiled, values, index, batch=None):
     """The values of the points ``index`` (scalar parameters sliced, shared arrays kept)."""
     scalar = {p.name for p in compiled.params}
-    return {k: (np.asarray(v, dtype=float)[index] if k in scalar and np.ndim(v) else v)
-            for k, v in values.items()}
+
+    def take(v):
+        v = np.asarray(v, dtype=float)
+        return (np.broadcast_to(v, (batch,)) if batch is not None else v)[index]
+
+    return {k: (take(v) if k in scalar and np.ndim(v) else v) for k, v in values.items()}
 
 
 def solve_batch(compiled, values, batch: int, method: str = "auto",
@@ -86,13 +90,13 @@ def _trajectory(compiled, values, batch, t, method, max_iterations) -> SolverOut
     solve = np.flatnonzero(~finite) if all_dynamic else np.arange(batch)
     methods = ["iteration"]
     if solve.size:
-        out = _solve_fixed_point(compiled, _subset(compiled, values, solve), solve.size, method,
-                                 max_iterations)
+        out = _solve_fixed_point(compiled, _subset(compiled, values, solve, batch), solve.size,
+                                 method, max_iterations)
         u[solve], status[solve] = out.u, out.status
         residual[solve], iterations[solve] = out.residual, out.iterations
         methods.insert(0, out.method)
     idx = np.flatnonzero(finite)
-    sub = _subset(compiled, values, idx)
+    sub = _subset(compiled, values, idx, batch)
     ut = u[idx].copy()
     if all_dynamic:
         ut[:] = 0.0
@@ -133,8 +137,8 @@ def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
                            np.full(batch, np.inf), np.zeros(batch, np.int64), "none")
         ok = np.flatnonzero(~undefined)
         if ok.size:
-            sub = _solve_fixed_point(compiled, _subset(compiled, values, ok), ok.size, method,
-                                     max_iterations)
+            sub = _solve_fixed_point(compiled, _subset(compiled, values, ok, batch), ok.size,
+                                     method, max_iterations)
             out.u[ok], out.status[ok], out.residual[ok] = sub.u, sub.status, sub.residual
             out.iterations[ok] = sub.iterations
             out = SolverOutput(out.u, out.status, out.residual, out.iterations, sub.method)

@@ -134,7 +134,15 @@ def as_prior(obj) -> Prior:
     import sympy as sp
 
     if isinstance(obj, (sp.Expr, str)):
-        return Prior.density(obj)
+        try:
+            expr = sp.sympify(obj)
+        except (sp.SympifyError, TypeError, SyntaxError):
+            expr = None
+        if expr is None or len(expr.free_symbols) != 1:
+            raise ParameterError(
+                f"parameter 'prior' must be a named prior, a Prior, an array of samples or a "
+                f"density in one symbol (e.g. 'exp(-abs(x))/2'); got {obj!r}")
+        return Prior.density(expr)
     raise ParameterError(
         f"parameter 'prior' must be a prior name, a Prior, an array of samples or a sympy density; "
         f"got {obj!r}")
