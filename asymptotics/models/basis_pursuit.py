@@ -50,21 +50,34 @@ def pure_noise():
     return a0, v, noise * v / (1 - v)
 
 
+RECOVERED = sp.Symbol("recovered", real=True)  # prepared: 1 where noiseless recovery is exact
+
+
 @functools.lru_cache(maxsize=None)
 def system(prior: str) -> System:
     tau = sp.sqrt(tau2)
     mse, df, ex2 = se_moments(prior, tau, alpha * tau)
     a0, v, variance = pure_noise()
+    rec = RECOVERED > sp.Rational(1, 2)
+    # tau -> 0 limit of P(|X0 + tau Z| > alpha tau): non-zero atoms are kept, zeros w.p. 2 Phi(-alpha)
+    df0 = _amp.prior_average(prior, eps, lambda x: sp.Piecewise((2 * _amp.Phi(-alpha), sp.Eq(x, 0)),
+                                                                 (1, True)), lambda: sp.S.One)
     return System(
-        parameters=(delta, noise, eps),
-        unknowns=(Unknown(tau2, guess=noise + ex2 / delta, lower=0.0,
-                          doc="effective noise variance tau^2"),
+        parameters=(delta, noise, eps, RECOVERED),
+        unknowns=(Unknown(tau2, guess=sp.Piecewise((0, rec), (noise + ex2 / delta, True)),
+                          lower=0.0, doc="effective noise variance tau^2"),
                   Unknown(alpha, guess=a0, lower=0.0, doc="threshold multiplier at lam = 0+")),
-        equations=(sp.Eq(tau2, noise + mse / delta), sp.Eq(df, delta)),
+        # Noiseless: tau = 0 (exact recovery) is always a fixed point. Below the Donoho–Tanner
+        # transition it is the solution (pinned, with the tau -> 0 limit of the interpolation
+        # condition); above it the equation is divided by tau^2 so that Newton cannot fall on it.
+        equations=(
+            sp.Eq(sp.Piecewise((tau2, rec), (tau2 - noise - mse / delta, noise > 0),
+                               (1 - mse / (delta * tau2), True)), 0),
+            sp.Eq(sp.Piecewise((df0, rec), (df, True)), delta)),
         observables={
-            "mse": mse,
-            "excess_risk": mse / delta,
-            "test_error": mse / delta + noise,
+            "mse": sp.Piecewise((0, rec), (mse, True)),
+            "excess_risk": sp.Piecewise((0, rec), (mse / delta, True)),
+            "test_error": sp.Piecewise((0, rec), (mse / delta + noise, True)),
             "tau": tau,
             "alpha": alpha,
             "excess_variance": variance,
@@ -72,6 +85,40 @@ def system(prior: str) -> System:
             "min_l2_excess_variance": noise * delta / (1 - delta),
         },
     )
+
+
+@functools.lru_cache(maxsize=None)
+def _rho_kernel():
+    from ..codegen import Kernel
+    from .donoho_tanner import delta as dt_delta, rho_of
+
+    zz = sp.Symbol("z", nonnegative=True)
+    return Kernel([rho_of(zz, 2)], (zz, dt_delta))
+
+
+def dt_eps(delta_values) -> np.ndarray:
+    """k/N at the Donoho–Tanner transition, by maximizing the sympy curve on a fine z grid
+    (the maximum is flat: a 1e-3 grid gives ~1e-7 accuracy)."""
+    d = np.atleast_1d(np.asarray(delta_values, dtype=float))
+    z = np.linspace(0.0, 12.0, 12001)
+    out = np.empty(d.size)
+    for i, di in enumerate(d):
+        (rho,) = _rho_kernel()({"z": z, "delta": np.full(z.size, di)}, batch=z.size)
+        out[i] = np.max(rho) * di
+    return out
+
+
+def _prepare(p):
+    shape = np.broadcast(np.asarray(p.delta), np.asarray(p.noise), np.asarray(p.eps)).shape
+    d, nz, e = (np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
+                for v in (p.delta, p.noise, p.eps))
+    if p.prior == "empirical":
+        e = np.full(d.size, float(np.sum(p.prior_weights[p.prior_values != 0])))
+    rec = np.zeros(d.size)
+    quiet = nz == 0
+    if quiet.any():
+        rec[quiet] = e[quiet] < dt_eps(d[quiet])
+    return {"recovered": rec.reshape(shape)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,7 +143,7 @@ MODEL = register(Model(
     name="basis-pursuit",
     summary="minimum-l1-norm interpolation of noisy data: MSE, excess variance ~ noise/log(p/n)",
     variants=(Variant("default", Params, lambda p: system(p.prior),
-                      "lam -> 0+ state evolution (interpolation constraint)",
+                      "lam -> 0+ state evolution (interpolation constraint)", prepare=_prepare,
                       example={"delta": 0.2, "noise": 1.0}),),
     references=(_LASSO_REFS[2], Reference("su2026boosting", _BIB_SLL,
                 "Theta(sigma^2/log(p/n)) excess variance of min-l1 interpolation (abstract only; "
