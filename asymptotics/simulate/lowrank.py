@@ -9,11 +9,12 @@ with ``g(y; gamma) = E[X | sqrt(gamma) X + Z = y]`` generated from the model's s
 same expression the state evolution averages), ``sigma_{t+1}^2 = ||f_t||^2/n`` and
 ``gamma_{t+1} = snr sigma_{t+1}^2`` (Nishimori: no oracle). The start is
 ``x^0 = sqrt(init) x + xi``, ``xi ~ N(0, I)``, ``gamma_0 = max(init, 1/n)`` (``init = 0``: an
-uninformative start; the sign of the estimate is then arbitrary and ``overlap`` is reported in
-absolute value, biased up by O(1/sqrt n) where the theory is 0).
+uninformative start). The global sign of ``x`` cannot be estimated from ``Y`` (a start with a
+small ``init`` may converge to ``-x``), so ``overlap`` is reported in absolute value: unbiased
+where the theory is positive, biased up by O(1/sqrt n) where it is 0.
 
-Observables at iteration t: ``overlap = <x, f_t>/n``, ``cosine``, ``mse =
-(1/n^2)||f_t f_t' - x x'||_F^2``, ``gamma = mu^2/s^2`` from the regression of ``x^t`` on ``x``
+Observables at iteration t: ``overlap = |<x, f_t>|/n``, ``cosine``, ``mse =
+(1/n^2)||f_t f_t' - x x'||_F^2`` (sign-invariant), ``gamma = mu^2/s^2`` from the regression of ``x^t`` on ``x``
 (oracle, to compare with the state evolution), and ``spectral_overlap = <v, x>^2/||x||^2`` for the
 top eigenvector ``v`` of ``Y``. ``iteration = inf``: AMP until the overlap changes by less than
 1e-9 (at most 2000 iterations).
@@ -71,7 +72,7 @@ def amp_spiked(ymat, x0, snr, prior, eps, init, record, rng, max_iterations=2000
         mu = (x0 @ x) / (x0 @ x0)
         resid = x - mu * x0
         stats = {
-            "overlap": abs(overlap) if init == 0 else overlap,
+            "overlap": abs(overlap),
             "cosine": abs(overlap) / np.sqrt(x0n * ff) if ff > 0 else 0.0,
             "mse": x0n ** 2 - 2 * overlap ** 2 + ff ** 2,
             "gamma": mu ** 2 / (resid @ resid / n),
