@@ -28,7 +28,7 @@ def lasso_risk(fast: bool = False):
     (coordinate descent) at finite N."""
     kw = {"delta": 0.5, "eps": 0.1}
     lams = np.geomspace(0.01, 5, 25 if fast else 80)
-    sim_lams = np.geomspace(0.02, 3, 4 if fast else 8)
+    sim_lams = np.geomspace(0.02, 3, 3 if fast else 8)
     fig, axes = plot.subplots(1, 1, width=4.6)
     ax = axes[0, 0]
     frames = []
@@ -93,7 +93,7 @@ def spiked_branches(fast: bool = False):
     """Spiked Wigner overlap vs snr: Rademacher (continuous) and sparse Rademacher (first
     order): AMP from an uninformative start, the informative and unstable branches, the Bayes
     branch, thresholds, and AMP runs from small and large initial SNR."""
-    snr = np.linspace(0.05, 2.0, 60 if fast else 200)
+    snr = np.linspace(0.05, 2.0, 30 if fast else 200)
     fig, axes = plot.subplots(1, 2, width=4.0)
     frames = []
     ax = axes[0, 0]
@@ -101,8 +101,9 @@ def spiked_branches(fast: bool = False):
     plot.plot_curve(ax, th, "snr", "overlap", label="AMP = Bayes (Rademacher)", color="C0")
     plot.plot_curve(ax, th, "snr", "spectral_overlap", label="top eigenvector (cos²)", color="0.5",
                     ls="--")
-    sim = simulate("spiked-wigner", n=300 if fast else 2000, trials=2 if fast else 6, seed=4,
-                   snr=np.array([0.5, 1.5, 2.0]), init=0.2).to_frame()
+    sim = simulate("spiked-wigner", n=200 if fast else 2000, trials=2 if fast else 6, seed=4,
+                   snr=np.array([1.5]) if fast else np.array([0.5, 1.0, 1.5, 2.0]),
+                   init=0.2).to_frame()
     plot.plot_points(ax, sim, "snr", "overlap", color="C0", label="AMP runs")
     frames += [_tag(th[["snr", "overlap", "spectral_overlap"]], "theory", prior="rademacher"),
                _tag(sim[["snr", "overlap", "overlap_se"]], "simulation", prior="rademacher")]
@@ -122,8 +123,9 @@ def spiked_branches(fast: bool = False):
     for name, ls in [("spinodal", ":"), ("it_threshold", "--"), ("algorithmic_threshold", "-.")]:
         ax.axvline(thr[name], color="0.6", lw=0.8, ls=ls)
     for init, color in [(1e-3, "C0"), (5.0, "C1")]:
-        sim = simulate("spiked-wigner", n=300 if fast else 2000, trials=2 if fast else 6, seed=5,
-                       snr=np.array([0.85, 1.2]), init=init, **kw).to_frame()
+        sim = simulate("spiked-wigner", n=200 if fast else 3000, trials=2 if fast else 6, seed=5,
+                       snr=np.array([0.9]) if fast else np.array([0.6, 0.85, 1.2, 1.6]),
+                       init=init, **kw).to_frame()
         plot.plot_points(ax, sim, "snr", "overlap", color=color)
         frames.append(_tag(sim[["snr", "overlap", "overlap_se"]], "simulation",
                            prior="sparse-rademacher", init=init))
