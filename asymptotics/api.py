@@ -50,9 +50,72 @@ def _prepare(model, params: Mapping[str, Any]):
     return model, variant, p, shape, values
 
 
+def _subset(compiled, values, index, batch=None):
+    """The values of the points ``index`` (scalar parameters sliced, shared arrays kept)."""
+    scalar = {p.name for p in compiled.params}
+
+    def take(v):
+        v = np.asarray(v, dtype=float)
+        return (np.broadcast_to(v, (batch,)) if batch is not None else v)[index]
+
+    return {k: (take(v) if k in scalar and np.ndim(v) else v) for k, v in values.items()}
+
+
 def solve_batch(compiled, values, batch: int, method: str = "auto",
                 max_iterations: int | None = None) -> SolverOutput:
-    """Unknowns for a batch of points: closed form, or a solver with fallbacks for ``auto``."""
+    """Unknowns for a batch of points: closed form, or a solver with fallbacks for ``auto``.
+
+    For a system with an iteration counter, points with a finite counter get the trajectory of
+    the fixed-point map from the declared start (see :class:`~asymptotics.symbolic.System`).
+    """
+    if compiled.iteration is not None:
+        t = np.broadcast_to(np.asarray(values[compiled.iteration], dtype=float), (batch,))
+        if np.any(np.isfinite(t)):
+            return _trajectory(compiled, values, batch, t, method, max_iterations)
+    return _solve_fixed_point(compiled, values, batch, method, max_iterations)
+
+
+def _trajectory(compiled, values, batch, t, method, max_iterations) -> SolverOutput:
+    """Solve the points with t = inf; iterate the dynamic unknowns ``t`` times elsewhere."""
+    finite = np.isfinite(t)
+    dyn = compiled.dynamic
+    all_dynamic = dyn.size == compiled.size
+    u = np.full((batch, compiled.size), np.nan)
+    status = np.zeros(batch, np.int8)
+    residual = np.zeros(batch)
+    iterations = np.zeros(batch, np.int64)
+    # Unknowns without a start keep their fixed-point values along the trajectory, so those points
+    # are solved too; when every unknown is dynamic the trajectory needs no solve (it exists even
+    # where the fixed point does not, e.g. a diverging state evolution).
+    solve = np.flatnonzero(~finite) if all_dynamic else np.arange(batch)
+    methods = ["iteration"]
+    if solve.size:
+        out = _solve_fixed_point(compiled, _subset(compiled, values, solve, batch), solve.size,
+                                 method, max_iterations)
+        u[solve], status[solve] = out.u, out.status
+        residual[solve], iterations[solve] = out.residual, out.iterations
+        methods.insert(0, out.method)
+    idx = np.flatnonzero(finite)
+    sub = _subset(compiled, values, idx, batch)
+    ut = u[idx].copy()
+    if all_dynamic:
+        ut[:] = 0.0
+    ut[:, dyn] = compiled.start(sub, idx.size)
+    steps = t[idx].astype(np.int64)
+    for k in range(int(steps.max(initial=0))):
+        live = np.flatnonzero(steps > k)
+        ut[np.ix_(live, dyn)] = compiled.step(_subset(compiled, sub, live), ut[live])
+    good = np.all(np.isfinite(ut[:, dyn]), axis=1)
+    static_ok = status[idx] == Status.CONVERGED
+    u[idx] = ut
+    status[idx] = np.where(static_ok, np.where(good, Status.CONVERGED, Status.NONFINITE), status[idx])
+    residual[idx] = np.where(good, 0.0, np.inf) if all_dynamic else residual[idx]
+    iterations[idx] = steps
+    return SolverOutput(u, status, residual, iterations, "+".join(methods))
+
+
+def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
+                       max_iterations: int | None = None) -> SolverOutput:
     m = compiled.size
     if m == 0:
         return SolverOutput(np.empty((batch, 0)), np.zeros(batch, np.int8), np.zeros(batch),
@@ -67,6 +130,19 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
     if method == "closed-form":
         raise ParameterError("method='closed-form': this model has no closed-form solution")
     u0 = problem.guess()
+    undefined = ~np.all(np.isfinite(u0), axis=1)
+    if undefined.any():
+        # A model signals "no solution of this kind here" with an undefined (NaN) guess.
+        out = SolverOutput(np.full_like(u0, np.nan), np.full(batch, Status.NO_SOLUTION, np.int8),
+                           np.full(batch, np.inf), np.zeros(batch, np.int64), "none")
+        ok = np.flatnonzero(~undefined)
+        if ok.size:
+            sub = _solve_fixed_point(compiled, _subset(compiled, values, ok, batch), ok.size,
+                                     method, max_iterations)
+            out.u[ok], out.status[ok], out.residual[ok] = sub.u, sub.status, sub.residual
+            out.iterations[ok] = sub.iterations
+            out = SolverOutput(out.u, out.status, out.residual, out.iterations, sub.method)
+        return out
     if method != "auto":
         return _solver(method, max_iterations).solve(problem, u0)
     newton = _solver("newton", max_iterations)
@@ -207,7 +283,17 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
                      if k in problem._scalar}
             point.update({k: v for k, v in problem._shared.items()})
             start = out.u[b] if np.all(np.isfinite(out.u[b])) else problem.guess()[b]
-            if compiled.size:
+            steps = (point.get(compiled.iteration, mp.inf) if compiled.iteration is not None
+                     else mp.inf)
+            if compiled.size and steps != mp.inf:
+                if compiled.dynamic.size != compiled.size:
+                    raise ParameterError("precision= along an iteration needs every unknown to "
+                                         "have a start")
+                u = list(compiled.start_mp(point, dps))
+                for _ in range(int(steps)):
+                    u = list(compiled.step_mp(point, u, dps))
+                status[b] = Status.CONVERGED
+            elif compiled.size:
                 ref = precise.refine(lambda u: compiled.residual_mp(point, u, dps),
                                      lambda u: compiled.jacobian_mp(point, u, dps),
                                      list(start), compiled.lower, compiled.upper)
@@ -302,13 +388,16 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
         return inner.solve(sub, u0)
 
     walker = Continuation()
+    on_trajectory = (np.isfinite(np.broadcast_to(np.asarray(values[compiled.iteration], dtype=float),
+                                                 (len(u),)))
+                     if compiled.iteration is not None else np.zeros(len(u), bool))
     for line in np.moveaxis(index, axis, -1).reshape(-1, shape[axis]):
         ok = [i for i in line if status[i] == Status.CONVERGED]
         if not ok:
             continue
         positions = {i: pos for pos, i in enumerate(line)}
         for pos, i in enumerate(line):
-            if status[i] == Status.CONVERGED:
+            if status[i] in (Status.CONVERGED, Status.NO_SOLUTION) or on_trajectory[i]:
                 continue
             # nearest converged neighbour along the line (prefer ones repaired just before)
             src = min((j for j in line if status[j] == Status.CONVERGED),

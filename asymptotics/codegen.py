@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from .symbolic.functions import implementations
 from .symbolic.nodes import Average, Space, averages_in
 from .symbolic.system import System
 
@@ -57,10 +58,16 @@ def _numpy_printer():
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
+    # scipy first: special functions (erf, erfc, gamma, ...) become vectorized scipy.special calls
+    # instead of math-module scalars; stable nodes (expit, softplus, ...) are bound by name.
+    kind = "numpy" if modules == "numpy" else "mpmath"
+    custom = implementations(exprs, kind)
+    mods = ["scipy", "numpy"] if modules == "numpy" else [modules]
+    mods = [custom] + mods if custom else mods
     if modules == "numpy":
-        return sp.lambdify(args, list(exprs), modules=modules, cse=True, dummify=True,
+        return sp.lambdify(args, list(exprs), modules=mods, cse=True, dummify=True,
                            printer=_numpy_printer())
-    return sp.lambdify(args, list(exprs), modules=modules, dummify=True)
+    return sp.lambdify(args, list(exprs), modules=mods, dummify=True)
 
 
 class Kernel:
@@ -243,6 +250,18 @@ class CompiledSystem:
             self._g = Kernel(g, self.params, self.unknowns) if g is not None else None
             self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
                               if system.solution else None)
+            self.dynamic = np.array(system.dynamic, dtype=int)
+            self.iteration = system.iteration.name if system.iteration is not None else None
+            if self.dynamic.size:
+                dyn = [system.unknowns[i] for i in self.dynamic]
+                self._start = Kernel([u.start for u in dyn], self.params)
+                # one kernel per dynamic unknown: the trajectory updates them in order
+                # (Gauss–Seidel), each seeing the new values of those before it
+                self._steps = [Kernel([system.equations[i].rhs], self.params, self.unknowns)
+                               for i in self.dynamic]
+        else:
+            self.dynamic = np.array([], dtype=int)
+            self.iteration = None
         self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
 
     @property
@@ -268,6 +287,27 @@ class CompiledSystem:
 
     def fixed_point(self, values, u):
         return self._stack(self._g(values, u, len(u)), len(u))
+
+    def start(self, values, batch):
+        """Initial values of the dynamic unknowns, (B, len(dynamic))."""
+        return self._stack(self._start(values, None, batch), batch)
+
+    def step(self, values, u):
+        """One sweep of the fixed-point map over the dynamic unknowns, in order (Gauss–Seidel):
+        returns their new values, (B, len(dynamic))."""
+        u = np.array(u, dtype=float)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[:, i] = kernel(values, u, len(u))[0]
+        return u[:, self.dynamic]
+
+    def start_mp(self, values, dps):
+        return self._start.mp(values, (), dps)
+
+    def step_mp(self, values, u, dps):
+        u = list(u)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[i] = kernel.mp(values, u, dps)[0]
+        return [u[i] for i in self.dynamic]
 
     def guess(self, values, batch):
         return self._stack(self._guess(values, None, batch), batch)

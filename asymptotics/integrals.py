@@ -14,7 +14,8 @@ import mpmath as mp
 import numpy as np
 
 __all__ = ["gauss_hermite", "gauss_hermite_product", "gauss_hermite_mp", "gauss_hermite_product_mp",
-           "gaussian_expectation", "marchenko_pastur", "marchenko_pastur_batch"]
+           "gaussian_expectation", "marchenko_pastur", "marchenko_pastur_batch", "normal_panels",
+           "normal_panels_product"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -140,3 +141,40 @@ def marchenko_pastur_batch(gamma, order: int) -> tuple[np.ndarray, np.ndarray]:
         nodes[inverse == i] = x
         weights[inverse == i] = w
     return nodes, weights
+
+
+@functools.lru_cache(maxsize=None)
+def normal_panels(panels: int = 60, per_panel: int = 8, width: float = 12.0):
+    """Composite Gauss–Legendre rule for ``E f(Z)``, Z ~ N(0, 1), on [-width, width].
+
+    ``panels`` equal panels of ``per_panel`` Legendre nodes, weights multiplied by the normal
+    density. Unlike Gauss–Hermite it resolves integrands with sharp features anywhere in the
+    range (a tanh of a large multiple of z, a logistic switching in the tail): with the defaults
+    (480 nodes, spacing 0.05) such integrands converge to ~1e-13. The mass beyond ``width`` = 12
+    is 4e-33.
+    """
+    if panels < 1 or per_panel < 1 or not width > 0:
+        raise ValueError("normal_panels needs panels >= 1, per_panel >= 1 and width > 0")
+    x, w = np.polynomial.legendre.leggauss(per_panel)
+    edges = np.linspace(-width, width, panels + 1)
+    half = (edges[1] - edges[0]) / 2
+    mids = (edges[:-1] + edges[1:]) / 2
+    nodes = (mids[:, None] + half * x[None, :]).ravel()
+    weights = (half * np.broadcast_to(w, (panels, per_panel))).ravel() * np.exp(-nodes ** 2 / 2)
+    weights = weights / np.sqrt(2 * np.pi)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
+
+
+@functools.lru_cache(maxsize=None)
+def normal_panels_product(dim: int, panels: int = 60, per_panel: int = 8, width: float = 12.0):
+    """Tensor product of :func:`normal_panels` for ``N(0, I_dim)``."""
+    x, w = normal_panels(panels, per_panel, width)
+    grids = np.meshgrid(*([x] * dim), indexing="ij")
+    weights = functools.reduce(np.multiply.outer, [w] * dim).ravel()
+    comps = tuple(g.ravel() for g in grids)
+    for c in comps:
+        c.setflags(write=False)
+    weights.setflags(write=False)
+    return comps, weights

@@ -202,6 +202,8 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
         if name not in values:
             continue
         value = values[name]
+        if value is None and s.is_array and name not in required(params_cls):
+            continue  # an optional array parameter passed as None (e.g. echoed back by simulate)
         if s.is_choice:
             if not s.domain.contains(value):
                 raise domain_error(name, s.domain, value, model)

@@ -19,6 +19,7 @@ class Status(enum.IntEnum):
     NONFINITE = 2
     SINGULAR = 3
     STAGNATED = 4
+    NO_SOLUTION = 5
 
     @property
     def message(self) -> str:
@@ -42,6 +43,10 @@ _MESSAGES = {
     Status.STAGNATED: (
         "the line search could not reduce the residual (poor initial guess): try curve() for "
         "continuation from a converged point, or method='damped'"
+    ),
+    Status.NO_SOLUTION: (
+        "the model found no solution of the requested kind here (its initial guess is undefined, "
+        "e.g. a branch of fixed points that does not exist at these parameters); not solved"
     ),
 }
 

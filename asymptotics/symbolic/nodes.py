@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 __all__ = ["Space", "ParamSpace", "QuadratureSpace", "ParametricQuadratureSpace", "Average", "gaussian",
+           "gaussian_panels",
            "averages_in"]
 
 
@@ -241,6 +242,24 @@ def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None) -
         tuple(components),
         lambda: integrals.gauss_hermite_product(k, order),
         lambda dps: integrals.gauss_hermite_product_mp(k, order, dps),
+    )
+
+
+def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8,
+                    width: float = 12.0, name: str | None = None) -> QuadratureSpace:
+    """Space for ``E f(z)``, ``z ~ N(0, I_k)``, by a composite Gauss–Legendre rule (see
+    :func:`asymptotics.integrals.normal_panels`): for integrands with sharp features (posterior
+    means of discrete priors at high SNR) where Gauss–Hermite converges slowly. The mpmath path
+    uses the float64 nodes."""
+    from .. import integrals
+
+    if not components:
+        raise ValueError("gaussian_panels() needs at least one component symbol")
+    k = len(components)
+    return QuadratureSpace(
+        name or f"panels{k}_{panels}x{per_panel}_" + "_".join(str(c) for c in components),
+        tuple(components),
+        lambda: integrals.normal_panels_product(k, panels, per_panel, width),
     )
 
 
