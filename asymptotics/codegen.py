@@ -264,6 +264,12 @@ class CompiledSystem:
             self.iteration = None
         self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
 
+    def space_size(self, values) -> int:
+        """Number of terms of the largest average (after compression): the cost of one point."""
+        sizes = [space.arrays(values)[0][0].shape[-1] for space in self.system.spaces
+                 if not space.nodes_vary]
+        return max(sizes, default=0)
+
     @property
     def has_fixed_point_form(self) -> bool:
         return self.size > 0 and self._g is not None

@@ -49,6 +49,9 @@ class Spectrum:
             raise ParameterError(
                 f"parameter 'target' must be a finite array of the same length as 'eigenvalues' "
                 f"({s.size}); got shape {t.shape}")
+        s, t = s.copy(), t.copy()
+        s.setflags(write=False)  # immutable, like the dataclass
+        t.setflags(write=False)
         object.__setattr__(self, "eigenvalues", s)
         object.__setattr__(self, "target", t)
 

@@ -216,8 +216,11 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
         if s.is_array:
             if not s.domain.contains(arr):
                 raise domain_error(name, s.domain, value, model)
-            arr = arr.copy()
-            arr.setflags(write=False)
+            # Read-only input is kept as is (no copy), so caches keyed on the array object (e.g. a
+            # compressed spectrum) survive across calls with the same Spectrum.
+            if arr is not value or arr.flags.writeable:
+                arr = arr.copy()
+                arr.setflags(write=False)
             converted[name] = arr
             continue
         ok = s.domain.contains(arr)

@@ -112,13 +112,16 @@ ISOTROPIC = System(
 _df1 = Average(s / (s + kappa), SPECTRUM) / n
 _df2 = Average(s ** 2 / (s + kappa) ** 2, SPECTRUM) / n
 _rank = Average(sp.Heaviside(s, 0), SPECTRUM)  # number of positive eigenvalues
+_MEAN_EIG = Average(s, SPECTRUM) / Average(sp.Integer(1), SPECTRUM)
+_MEAN_SUBS = {gamma: Average(sp.Integer(1), SPECTRUM) / n, lam: lam / _MEAN_EIG}
 GENERAL = System(
     parameters=(n, lam, noise),
-    # Starting above the root: κ <= lam + tr Σ / n, and the residual κ - lam - κ df1(κ) is convex
-    # in κ, so Newton from this guess decreases monotonically to the largest root. At the
-    # interpolation peak (lam = 0, n = rank Σ) the root κ = 0 is double: start there exactly.
+    # Start from the isotropic answer for Σ replaced by its mean eigenvalue m (exact for Σ = m I,
+    # and a few Newton steps from the root otherwise; the residual κ - lam - κ df1(κ) is convex in
+    # κ, so Newton then approaches the largest root monotonically). At the interpolation peak
+    # (lam = 0, n = rank Σ) the root κ = 0 is double: start there exactly.
     unknowns=(Unknown(kappa, guess=sp.Piecewise((0, sp.And(sp.Eq(lam, 0), sp.Eq(n, _rank))),
-                                                (lam + Average(s, SPECTRUM) / n, True)),
+                                                (_MEAN_EIG * _ISO_KAPPA.xreplace(_MEAN_SUBS), True)),
                       lower=0.0, doc="renormalized ridge"),),
     equations=(sp.Eq(kappa, lam + kappa * _df1),),
     observables=_observables(

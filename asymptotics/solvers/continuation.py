@@ -91,7 +91,9 @@ class CoarseToFine:
         ok = first.converged
         kc, uc = key[coarse][ok], first.u[ok]
         guess = np.array(u0, dtype=float)
-        rest = np.setdiff1d(np.arange(batch), coarse[ok])
+        solved = np.zeros(batch, dtype=bool)
+        solved[coarse[ok]] = True
+        rest = np.flatnonzero(~solved)
         _, unique = np.unique(kc, return_index=True)
         if unique.size >= 4:
             kc, uc = kc[unique], uc[unique]
