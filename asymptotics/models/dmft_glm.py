@@ -104,7 +104,8 @@ def spec(loss: str, teacher: str, noise_value: float = 0.0):
         return label({"hstar": hs, "eps": ev, "noise": np.full(hs.shape, noise_value)})[0].copy()
 
     return GLMSpec(loss_fn, teacher_fn, classification=(teacher == "sign"),
-                   exact_linear=(loss == "square" and teacher == "linear"), name=loss)
+                   exact_linear=(loss == "square" and teacher == "linear"), name=loss,
+                   linear_loss=(loss == "square"))
 
 
 @dataclass(frozen=True, kw_only=True)
