@@ -77,7 +77,7 @@ def test_evaluate_broadcasts_time_and_groups_solves():
 
 def test_bad_inputs():
     with pytest.raises(asy.ParameterError, match="loss"):
-        asy.evaluate("dmft-glm", alpha=2.0, time=1.0, loss="hinge")
+        asy.evaluate("dmft-glm", alpha=2.0, time=1.0, loss="perceptron")
     with pytest.raises(asy.ParameterError, match="whole number of steps"):
         asy.evaluate("dmft-glm", alpha=2.0, time=1.0, step=0.3)
     with pytest.raises(asy.ParameterError, match="alpha"):
