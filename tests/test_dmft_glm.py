@@ -110,3 +110,52 @@ def test_monte_carlo_larger(loss, teacher, noise, lam):
     allowed = 4 * frame["stderr"] + 2e-3 + 2.0 * np.abs(frame["theory"]) / d
     bad = np.abs(frame["simulation"] - frame["theory"]) > allowed
     assert not bad.any(), frame[bad]
+
+
+# -- stochastic gradient descent (selection variables s_μ(k) ~ Bernoulli(batch)) -------------------
+def test_sgd_limits_full_batch_and_frozen_batch():
+    kw = dict(alpha=2.0, step=0.5, time=6.0, loss="logistic", teacher="sign", noise=0.1, paths=2048)
+    gd = solve_glm(**kw)
+    np.testing.assert_array_equal(solve_glm(batch=1.0, persistence=2.0, **kw).test_error, gd.test_error)
+    # a frozen batch is gradient descent on a fraction b of the samples; for the square loss with a
+    # linear teacher that is the exact linear engine at alpha*b (the sampled SGD engine vs the exact)
+    b = 0.5
+    sq = dict(step=0.2, time=6.0, loss="square", teacher="linear", noise=0.25, lam=0.01)
+    frozen = solve_glm(alpha=3.0, batch=b, persistence=np.inf, paths=4096, **sq)
+    exact = solve_glm(alpha=3.0 * b, **sq)
+    assert frozen.method.startswith("causal") and exact.method.startswith("iterate(exact-linear)")
+    np.testing.assert_allclose(frozen.test_error, exact.test_error, rtol=5e-3)  # QMC error
+    np.testing.assert_allclose(frozen.norm, exact.norm, rtol=1e-2, atol=1e-3)
+    # SGD at small batch trains more slowly at equal time than GD
+    sgd = solve_glm(batch=0.2, **kw)
+    assert sgd.train_loss[-1] > gd.train_loss[-1] and sgd.converged and sgd.residual < 1e-12
+
+
+def test_monte_carlo_sgd_and_persistent_sgd():
+    # Real mini-batch SGD (fresh batches) and persistent SGD (τ = 2), d = 300, 6 trials; allowed:
+    # 4 standard errors + QMC error of the DMFT at 4096 paths (seed-to-seed spread: <1e-3 on
+    # errors and losses, 1% on the norm, 3e-3 on the train error) + finite-d bias O(1/d).
+    d = 300
+    for tau in (0.0, 2.0):
+        frame = asy.check("dmft-glm", d=d, trials=6, seed=3, alpha=2.0, step=0.5, time=[1.0, 4.0, 10.0],
+                          loss="logistic", teacher="sign", noise=0.2, batch=0.3, persistence=tau, paths=4096)
+        qmc = np.where(frame["observable"] == "train_error", 5e-3, 1e-3 + 0.01 * np.abs(frame["theory"]))
+        allowed = 4 * frame["stderr"] + qmc + 2.0 * np.abs(frame["theory"]) / d
+        bad = np.abs(frame["simulation"] - frame["theory"]) > allowed
+        assert not bad.any(), frame[bad]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss,teacher,batch,persistence", [("logistic", "sign", 0.1, 0.0),
+                                                            ("squared-hinge", "sign", 0.5, 3.0),
+                                                            ("square", "linear", 0.3, 0.0),
+                                                            ("hinge", "sign", 0.3, 0.0)])
+def test_monte_carlo_sgd_larger(loss, teacher, batch, persistence):
+    d = 1000
+    frame = asy.check("dmft-glm", d=d, trials=10, seed=5, alpha=3.0, step=0.25, time=[1.0, 5.0, 12.0],
+                      loss=loss, teacher=teacher, noise=0.1, batch=batch, persistence=persistence,
+                      paths=8192)
+    qmc = np.where(frame["observable"] == "train_error", 4e-3, 1e-3 + 0.01 * np.abs(frame["theory"]))
+    allowed = 4 * frame["stderr"] + qmc + 2.0 * np.abs(frame["theory"]) / d
+    bad = np.abs(frame["simulation"] - frame["theory"]) > allowed
+    assert not bad.any(), frame[bad]
