@@ -1,38 +1,56 @@
-"""DMFT of full-batch gradient descent on generalized linear models (dense kernels, any loss).
+"""DMFT of (stochastic) gradient descent on generalized linear models (dense kernels, any loss).
 
 Setting (DMFT normalization of Mignacco, Krzakala, Urbani, Zdeborová 2020 and of
-Celentano, Cheng, Montanari 2021; THEORY.md E1/E2): n = alpha d samples ``x_μ ~ N(0, I_d)``,
-labels ``y_μ = φ(h*_μ, ε_μ)`` from a teacher ``θ*`` with ``h*_μ = x_μ·θ*/sqrt(d)``,
-``Var h* = ρ = signal``; gradient descent with step η from θ = 0 on
+Celentano, Cheng, Montanari 2021; THEORY.md E1/E2/E3): n = alpha d samples, predictor
+``h = x·θ/sqrt(d)``, mini-batch SGD with step η from θ = 0,
 
-    L(θ) = Σ_μ ℓ(y_μ, x_μ·θ/sqrt(d)) + (lam/2) ||θ||²,     θ_{k+1} = θ_k - η ∇L(θ_k).
+    θ_{k+1} = θ_k - η [ Σ_μ s_μ(k) ∂_θ ℓ(y_μ, x_μ·θ_k/sqrt(d)) + lam θ_k ],
 
-Effective processes (discrete time, derived by the dynamical cavity method; [std structure,
-THEORY.md E2], the square-loss case equals E1 and the ``gd-least-squares`` spectral formula
-exactly, every loss is checked against Monte Carlo in tests/test_dmft_glm.py):
+with selection variables s_μ(k) ∈ {0, 1} of mean b = ``batch`` (:func:`selection_paths`; b = 1
+is full-batch gradient descent on L(θ) = Σ_μ ℓ + (lam/2)||θ||²). Two data models:
 
-* sample process, one per sample: ``h[k] = w[k] - Σ_{j<k} χ[k, j] ℓ'(y, h[j])`` where
-  ``(h*, w[0..T])`` is Gaussian with ``Cov(w[k], w[j]) = C_θ[k, j]``, ``Cov(w[k], h*) = m[k]``,
-  ``Var h* = ρ``, and ``y = φ(h*, ε)``;
-* memory kernels: ``C_ℓ[k, j] = α E ℓ'_k ℓ'_j``, ``R_ℓ[k, j] = E ∂ℓ'_k/∂w_j`` (includes the local
-  ``ℓ''(y, h[k])`` at j = k), ``Γ[k] = E ∂ℓ'_k/∂h*`` with the w-path held fixed;
-* weight process, one per coordinate: ``θ[k+1] = (1 - η lam) θ[k] - η (α Σ_{j≤k} R_ℓ[k, j] θ[j]
-  + α Γ[k] θ* + u[k])``, ``u ~ GP(0, C_ℓ)``, ``θ* ~ N(0, ρ)``; it is linear, ``θ = P u + b θ*``,
-  and closes the loop: ``χ = -P``, ``C_θ = P C_ℓ P' + ρ b b'``, ``m = ρ b``.
+* teacher-student (:func:`solve_gd`): ``x_μ ~ N(0, I_d)``, labels ``y_μ = φ(h*_μ, ε_μ)`` from a
+  teacher ``θ*`` with ``h*_μ = x_μ·θ*/sqrt(d)``, ``Var h* = ρ = signal``;
+* two symmetric clusters (:func:`solve_mixture`): ``x_μ = y_μ v*/sqrt(d) + sqrt(Δ) z_μ``,
+  y = ±1, ``||v*||²/d = ρ = signal``, Δ = ``noise``.
 
-Expectations over the sample process: for the square loss with a linear teacher they are exact
-linear algebra (``K = (I + χ)^{-1}``); otherwise they are averages over ``paths`` sampled paths
-with fixed scrambled-Sobol (quasi-Monte Carlo) normals, so that the map is deterministic and the
-iteration converges; ``paths`` is rounded up to a power of two. The residual sampling error is
-below ~1e-3 at 2048 paths for the square loss (tested against the exact engine); the standard
-errors reported for the training observables are the iid-sampling ones (an upper bound). ``R_ℓ`` is computed by propagating the exact tangent ``∂h[k]/∂w[j]`` along every
-path (``D = (I + χ diag ℓ'')^{-1}``); ``Γ`` by Gaussian integration by parts,
-``E[ℓ'_k h*] = Σ_j R_ℓ[k, j] m[j] + Γ[k] ρ`` (valid for labels that jump in h*, such as sign).
-A loss must have an absolutely continuous ℓ' (square, logistic, squared hinge: yes; the plain
-hinge / perceptron loss: no, its ℓ'' has a Dirac mass the tangents cannot see).
+Effective processes (discrete time, derived by the dynamical cavity method [std structure,
+THEORY.md E2; the selection variables and the mixture re-derived here, MKUZ's equations not
+read in the source], checked: the square loss equals E1 / ``gd-least-squares`` exactly (the
+mixture: with a spiked covariance), every loss, batch and persistence against real SGD in
+tests/test_dmft_glm.py and tests/test_dmft_gmm.py). With Δ = 1 and no drift for the teacher:
 
-Solved by damped fixed-point iteration of (χ, C_θ, m) on the whole history. Cost per sweep:
-O(paths T³/3) for the tangents (chunked over paths, memory O(chunk T²)).
+* sample process, one per sample: ``h[k] = y m[k] [mixture] + ξ[k] - Δ Σ_{j<k} χ[k, j] s[j] ℓ'(y, h[j])``
+  where ξ is Gaussian: teacher ``(h*, ξ)`` with ``Cov(ξ_k, ξ_j) = C_θ[k, j]``, ``Cov(ξ_k, h*) = m[k]``,
+  ``Var h* = ρ``, ``y = φ(h*, ε)``; mixture ``Cov ξ = Δ C_θ`` independent of y;
+* kernels: ``C_ℓ[k, j] = α Δ E[s_k ℓ'_k s_j ℓ'_j]``, ``R_ℓ[k, j] = E[s_k ∂ℓ'_k/∂ξ_j]`` (includes the
+  local ``s_k ℓ''(y, h[k])`` at j = k), and the drive ``g[k]``: teacher
+  ``Γ[k] = E[s_k ∂ℓ'_k/∂h*]`` with the ξ-path held fixed, mixture ``μ[k] = E[s_k y ℓ'_k]``;
+* weight process, one per coordinate: ``θ[k+1] = (1 - η lam) θ[k] - η (α Δ Σ_{j≤k} R_ℓ[k, j] θ[j]
+  + α g[k] v + u[k])``, ``u ~ GP(0, C_ℓ)``, ``v ~ N(0, ρ)`` (θ* or v*); it is linear,
+  ``θ = P u + b v``, and closes the loop: ``χ = -P``, ``C_θ = P C_ℓ P' + ρ b b'``, ``m = ρ b``.
+
+Expectations over the sample process: for the square loss at b = 1 (teacher: with a linear
+teacher) they are exact linear algebra (``K = (I + Δχ)^{-1}``); otherwise they are averages over
+``paths`` sampled paths with fixed scrambled-Sobol (quasi-Monte Carlo) points (normals for ξ, h*,
+ε; uniforms for the selection chain), so that the map is deterministic; ``paths`` is rounded up
+to a power of two. The residual sampling error is below ~1e-3 at 2048 paths for the square loss
+(tested against the exact engine; with selection variables the measured seed-to-seed spread at
+4096 paths is ~1e-4 on errors and losses, ~0.5% on the norm); the standard errors reported for
+the training observables are the iid-sampling ones (an upper bound). ``R_ℓ`` is computed by
+propagating the exact tangent ``∂h[k]/∂ξ[j]`` along every path (``D = (I + Δχ diag(s ℓ''))^{-1}``);
+``Γ`` by Gaussian integration by parts, ``E[s_k ℓ'_k h*] = Σ_j R_ℓ[k, j] m[j] + Γ[k] ρ`` (valid
+for labels that jump in h*, such as sign). A loss must have an absolutely continuous ℓ' (square,
+logistic, squared hinge: yes; the plain hinge: no, its ℓ'' has a Dirac mass the tangents cannot
+see; the models use a mollified hinge instead).
+
+Solution: the equations are causal (the weight process at step k needs the kernels up to k - 1,
+the sample process at step k the order parameters up to k), so :meth:`_SampledEngine.causal`
+solves them in one forward pass on the fixed paths (cost O(paths T³/3), memory (T+1)² paths for
+the tangents), and one sweep of the whole-history map then measures the residual (~1e-14);
+``method="iterate"`` is the damped fixed-point iteration of (χ, C_θ, m) on the whole history from
+zero (cost per sweep O(paths T³/3), chunked over paths, memory O(chunk T²)); both reach the same
+fixed point (tested). The exact linear engines always iterate (cheap).
 """
 
 from __future__ import annotations
