@@ -29,8 +29,13 @@ with margin 1), and ``hinge`` max(0, 1 - yh) through the mollifier
 ℓ_ε = ε log(1 + e^{(1 - yh)/ε}) of width ε = ``smoothing`` (0 < ℓ_ε - ℓ ≤ ε log 2; ℓ_ε -> hinge
 as ε -> 0). The DMFT needs ε > 0: the kink's Dirac mass in ℓ'' is what the path tangents
 cannot see, the mollifier spreads it over a width ε that the sampled paths resolve. The error
-of ℓ_ε is odd about the kink, so smooth averages converge like O(ε²) (tested against real hinge
-GD, which the simulator runs at smoothing = 0). This is the stat-phys
+of ℓ_ε is odd about the kink, so smooth averages converge like O(ε²) at first and O(ε) once
+margins pile up at the kink late in training (measured on the mixture: the test error moves by
+8e-3, 5e-3, 2e-3, 1e-3 per halving of ε from 0.4 to 0.025 at t = 10, and ε = 0.025 matches real
+hinge GD, which the simulator runs at smoothing = 0). The mollifier's narrow ℓ'' makes the
+tangents noisy once many margins sit near the kink: at t = 10 there, 4096 and 16384 paths differ
+by ~2% on the norm for ε between 0.1 and 0.025 (0.3% on the test error, 0.2% at ε = 0.4): use
+>= 16384 paths late in training. This is the stat-phys
 normalization (sum over samples, predictor x·θ/sqrt(d)); it equals ``gd-least-squares`` for the
 square loss and linear teacher with gamma = 1/alpha, gd-least-squares' step = alpha * step,
 its lam = lam/alpha, and its time = alpha * time.
@@ -184,7 +189,7 @@ def check_schedule(p, name):
         i = np.flatnonzero(bad.ravel())[0]
         raise ParameterError(
             f"{name}: parameter 'time' must be a whole number of steps (time/step an integer); "
-            f"got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+            f"got time={float(time_.ravel()[i])!r}, step={float(step_.ravel()[i])!r}")
     with np.errstate(divide="ignore", invalid="ignore"):
         need = step_ * np.maximum(1.0, batch_ / (1.0 - batch_))
     bad = (batch_ < 1) & (tau_ > 0) & np.isfinite(tau_) & (tau_ < need * (1 - 1e-12))
@@ -193,7 +198,7 @@ def check_schedule(p, name):
         raise ParameterError(
             f"{name}: parameter 'persistence' must be 0 (plain SGD), inf (frozen batch) or at least "
             f"step*max(1, batch/(1-batch)) = {need.ravel()[i]:g} (the selection chain's switching "
-            f"probabilities per step must be <= 1); got persistence={tau_.ravel()[i]!r}")
+            f"probabilities per step must be <= 1); got persistence={float(tau_.ravel()[i])!r}")
 
 
 _GROUP = ("alpha", "step", "lam", "signal", "noise", "batch", "persistence", "smoothing", "paths", "seed")
