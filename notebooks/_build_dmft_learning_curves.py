@@ -53,8 +53,10 @@ cells = [
     nbf.v4.new_markdown_cell(
         "## Logistic regression (dmft-glm)\n\n"
         "Gradient descent on the summed logistic loss, labels `sign(h* + noise)`. The DMFT samples paths of "
-        "the effective sample process (quasi-Monte Carlo) and iterates the whole history to a fixed "
-        "point; `check` compares whole trajectories with real gradient descent."),
+        "the effective sample process (quasi-Monte Carlo) and solves the causal equations in one pass "
+        "in time (`method=\"iterate\"` runs the damped iteration on the whole history instead); `check` "
+        "compares whole trajectories with real gradient descent. Mini-batch SGD and Gaussian-mixture "
+        "data: notebook `dmft_sgd`."),
     nbf.v4.new_code_cell(
         "g = solve_glm(alpha=3.0, step=0.5, time=10.0 if FAST else 50.0, noise=0.25, paths=512 if FAST else 4096)\n"
         "print(g.message, f\"({g.elapsed:.1f} s)\")\n"

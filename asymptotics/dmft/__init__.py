@@ -9,20 +9,23 @@ and the convergence diagnostics (residual of the last sweep, number of sweeps).
 * :func:`solve_least_squares` — gradient descent on (ridge) least squares (exact; equals the
   Marchenko–Pastur formula of the ``gd-least-squares`` model at every step);
   :func:`solve_least_squares_spectrum` — the same for a general feature covariance;
-* :func:`solve_glm` — gradient descent on GLMs (logistic, squared hinge, square loss), the model
-  ``dmft-glm``; :func:`solve_gd` is the same solver taking a numeric loss/teacher spec;
+* :func:`solve_glm` — gradient descent and mini-batch / persistent SGD on GLMs (logistic, hinge,
+  squared hinge, square loss), the model ``dmft-glm``; :func:`solve_gd` is the same solver taking
+  a numeric loss/teacher spec;
+* :func:`solve_gmm` — the same on two-cluster Gaussian-mixture classification, the model
+  ``dmft-gmm``; :func:`solve_mixture` takes a numeric loss spec;
 * :func:`spherical_spin` — gradient flow / Langevin dynamics of the spherical p-spin model
   (Cugliandolo–Kurchan equations, the model ``spherical-spin``); :func:`solve_spherical_spin` takes
   any covariance ξ(q); :func:`spherical_p2` is the exact p = 2 solution (energy, C, R).
 """
 
-from .glm import GLMSpec, solve_gd
+from .glm import GLMSpec, solve_gd, solve_mixture
 from .iteration import damped_iteration
 from .least_squares import solve_least_squares, solve_least_squares_spectrum
 from .pspin import solve_spherical_spin, spherical_p2
 from .result import DMFTResult
 
-__all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_glm", "solve_gd", "solve_least_squares",
+__all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_glm", "solve_gmm", "solve_gd", "solve_mixture", "solve_least_squares",
            "solve_least_squares_spectrum", "solve_spherical_spin", "spherical_p2", "spherical_spin"]
 
 
@@ -40,11 +43,22 @@ def spherical_spin(*, time: float, p: int = 2, temperature: float = 0.0, dt: flo
 
 def solve_glm(**params) -> DMFTResult:
     """DMFT trajectory of the ``dmft-glm`` model up to ``max(time)`` (keyword parameters of that
-    model, e.g. ``solve_glm(alpha=2, time=20, step=0.5, loss="logistic")``)."""
+    model, e.g. ``solve_glm(alpha=2, time=20, step=0.5, loss="logistic", batch=0.3)``; ``method=``
+    ``"causal"`` (default) or ``"iterate"``)."""
     from ..models import get
 
     model = get("dmft-glm")
+    method = params.pop("method", "causal")
     p = model.variants[0].validate(params, model.name)
     from ..models.dmft_glm import solve
 
-    return solve(p)
+    return solve(p, method=method)
+
+
+def solve_gmm(**params) -> DMFTResult:
+    """DMFT trajectory of the ``dmft-gmm`` model up to ``max(time)`` (keyword parameters of that
+    model, e.g. ``solve_gmm(alpha=2, time=20, step=0.5, noise=0.5, batch=0.3)``; ``method=``
+    ``"causal"`` (default) or ``"iterate"``)."""
+    from ..models.dmft_gmm import solve
+
+    return solve(**params)

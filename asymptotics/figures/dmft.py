@@ -7,6 +7,10 @@
   misclassification vs time; lines from the DMFT (sampled paths), dots from real GD.
 * ``spherical-spin-energy``: energy per spin vs time for the spherical 2-spin (closed form) and
   3-spin (DMFT) under gradient flow, with simulations.
+* ``dmft-sgd-gmm``: full-batch GD vs mini-batch SGD (batch fraction b = 1, 0.3, 0.1) on two-cluster
+  Gaussian-mixture classification (alpha = n/d = 2, Δ = 0.5, logistic loss): training loss and test
+  misclassification vs time, lines from the DMFT (``dmft-gmm``), dots from real SGD (the setting
+  of Mignacco, Krzakala, Urbani, Zdeborová 2020, THEORY.md E3).
 """
 
 from __future__ import annotations
@@ -112,6 +116,41 @@ def _spherical_energy(fast: bool):
     return fig, pd.concat(rows, ignore_index=True)
 
 
+def _dmft_sgd_gmm(fast: bool):
+    import pandas as pd
+
+    from .. import simulate
+    from ..models.dmft_gmm import solve
+    from ..plot import finish, plot_points, subplots
+
+    kw = dict(alpha=2.0, noise=0.5, step=0.5, lam=0.0, loss="logistic")
+    t_max = 20.0 if fast else 100.0
+    paths = 1024 if fast else 2048
+    d, trials = (200, 3) if fast else (1000, 10)
+    t_sim = np.unique(np.round(np.geomspace(0.5, t_max, 5 if fast else 9) / kw["step"]) * kw["step"])
+    fig, axes = subplots(1, 2, width=4.2, height=3.2)
+    rows = []
+    for b, color in ((1.0, "C0"), (0.3, "C1"), (0.1, "C3")):
+        theory = solve(time=t_max, batch=b, paths=paths, **kw)
+        label = "GD (b = 1)" if b == 1 else f"SGD b = {b:g}"
+        sim = simulate("dmft-gmm", d=d, trials=trials, seed=0, time=t_sim, batch=b, paths=paths,
+                       **kw).to_frame()
+        for ax, name in zip(axes[0], ("train_loss", "test_error")):
+            ax.plot(theory.times[1:], theory[name][1:], color=color, label=f"{label} (DMFT)")
+            plot_points(ax, sim, "time", name, color=color, label=f"real (S)GD, d = {d}" if b == 1 else None)
+        rows.append(pd.DataFrame({"batch": b, "time": theory.times, "train_loss": theory.train_loss,
+                                  "test_error": theory.test_error, "train_error": theory.train_error,
+                                  "source": "dmft"}))
+        rows.append(sim[["batch", "time", "train_loss", "test_error", "train_error", "train_loss_se",
+                         "test_error_se", "train_error_se"]].assign(source="simulation"))
+    titles = (f"Gaussian mixture, alpha = n/d = {kw['alpha']:g}, Δ = {kw['noise']:g}",
+              f"logistic loss, step {kw['step']:g}, lam = {kw['lam']:g}")
+    for ax, ylabel, title in zip(axes[0], ("training loss", "test misclassification"), titles):
+        ax.set_xscale("log")
+        finish(ax, "training time t = k step", ylabel, title=title)
+    return fig, pd.concat(rows, ignore_index=True)
+
+
 register(Figure("gd-early-stopping", "train/test error of gradient flow on least squares vs time, "
                 "theory (Marchenko–Pastur formula) vs simulation, early-stopping optimum marked",
                 _gd_early_stopping, "Advani, Saxe, Sompolinsky 2020 (Fig. of learning curves); "
@@ -122,3 +161,6 @@ register(Figure("dmft-glm-logistic", "train/test misclassification of gradient d
 register(Figure("spherical-spin-energy", "energy per spin vs time, spherical 2- and 3-spin gradient "
                 "flow: closed form / DMFT vs simulation", _spherical_energy,
                 "Cugliandolo–Kurchan 1993; Cugliandolo–Dean 1995"))
+register(Figure("dmft-sgd-gmm", "train loss and test error vs time for GD and mini-batch SGD (b = 1, 0.3, "
+                "0.1) on two-cluster Gaussian-mixture classification, DMFT vs real SGD", _dmft_sgd_gmm,
+                "Mignacco, Krzakala, Urbani, Zdeborová 2020 (NeurIPS), style of their GD vs SGD figures"))

@@ -14,7 +14,15 @@ with Σ diagonal (its eigenbasis), β = target, real gradient descent; norms in 
 ``||θ*||²/d = signal`` exactly, labels from the model's sympy teacher, gradient descent on the
 summed loss with predictor ``x·θ/sqrt(d)`` from θ = 0. ``test_error`` and ``test_loss`` are the
 population values for the trained θ (exact for Gaussian x given ``C = ||θ||²/d`` and
-``m = θ·θ*/d``, by the same formulas as the theory), ``train_*`` the empirical ones.
+``m = θ·θ*/d``, by the same formulas as the theory), ``train_*`` the empirical ones over all n
+samples. With ``batch`` < 1 it is real mini-batch SGD: at every step each sample enters the
+gradient with probability ``batch`` (independently; or by the persistent chain of the model's
+``persistence``), the ridge term is not subsampled. ``loss='hinge'`` runs the mollified hinge of
+width ``smoothing``, and the exact hinge (subgradient -y 1[yh < 1]) at smoothing = 0.
+
+``dmft-gmm``: the same (S)GD on two symmetric clusters ``x = y v*/sqrt(d) + sqrt(noise) z``,
+``||v*||²/d = signal`` exactly, y = ±1 uniform; ``test_error`` = Φ(-m/sqrt(noise C)) (exact
+given θ), ``test_loss`` by quadrature over a fresh sample given (C, m).
 """
 
 from __future__ import annotations
@@ -146,6 +154,62 @@ register_simulator(Simulator(
 
 
 # -- GLM ---------------------------------------------------------------------------------------------
+def selections(rng, n, batch, persistence, step):
+    """Selection vectors s(k) in {0, 1}^n for k = 0, 1, ... (None: full batch), the chain of
+    :func:`asymptotics.dmft.glm.selection_paths` drawn with ``rng``."""
+    from ..dmft.glm import selection_rates
+
+    if batch >= 1.0:
+        while True:
+            yield None
+    sel = rng.random(n) < batch
+    rates = selection_rates(batch, persistence, step)
+    while True:
+        yield sel.astype(float)
+        u = rng.random(n)
+        if rates is not None:
+            sel = np.where(sel, u >= rates[0], u < rates[1])
+        elif persistence == 0.0:
+            sel = u < batch
+        # persistence = inf: frozen
+
+
+def _sgd(x, y, loss, ks, step, lam, batch, persistence, rng):
+    """Real (S)GD from θ = 0 on Σ_μ s_μ ℓ(y_μ, x_μ·θ/sqrt d) + (lam/2)||θ||², the iterates at the
+    step counts ``ks`` as columns of a (d, len(ks)) array."""
+    n, d = x.shape
+    root = np.sqrt(d)
+    theta = np.zeros(d)
+    snaps = {}
+    wanted = set(ks.tolist())
+    kmax = int(ks.max(initial=0))
+    draw = selections(rng, n, float(batch), float(persistence), float(step))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(kmax + 1):
+            if k in wanted:
+                snaps[k] = theta.copy()
+            if k == kmax:
+                break
+            lp = loss(y, x @ theta / root)[1]
+            sel = next(draw)
+            if sel is not None:
+                lp = lp * sel
+            theta = theta - step * (x.T @ lp / root + lam * theta)
+    return np.stack([snaps[k] for k in ks.tolist()], axis=1)
+
+
+def _train_stats(x, y, thetas, loss, classification):
+    h = x @ thetas / np.sqrt(x.shape[1])  # (n, T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        lval = loss(np.broadcast_to(y[:, None], h.shape), h)[0]
+    if classification:
+        margin = y[:, None] * h
+        train_error = np.mean((margin < 0) + 0.5 * (margin == 0), axis=0)
+    else:
+        train_error = np.mean((h - y[:, None]) ** 2, axis=0)
+    return lval.mean(axis=0), train_error
+
+
 def _glm_n(alpha, d):
     n = int(round(alpha * d))
     if n < 1:
@@ -160,34 +224,14 @@ def _glm_trial(params, sizes, rng):
     d = sizes["d"]
     n = _glm_n(params.alpha, d)
     step, lam, rho, noise = float(params.step), float(params.lam), float(params.signal), float(params.noise)
-    sp = spec(params.loss, params.teacher, noise)
+    sp = spec(params.loss, params.teacher, noise, float(params.smoothing))
     ks = _steps(params.time, step)
     star = rng.standard_normal(d)
     star *= np.sqrt(rho * d) / np.linalg.norm(star)
     x = rng.standard_normal((n, d))
-    root = np.sqrt(d)
-    y = sp.teacher(x @ star / root, rng.standard_normal(n))
-    theta = np.zeros(d)
-    snaps = {}
-    wanted = set(ks.tolist())
-    kmax = int(ks.max(initial=0))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(kmax + 1):
-            if k in wanted:
-                snaps[k] = theta.copy()
-            if k == kmax:
-                break
-            hk = x @ theta / root
-            grad = x.T @ sp.loss(y, hk)[1] / root + lam * theta
-            theta = theta - step * grad
-    thetas = np.stack([snaps[k] for k in ks.tolist()], axis=1)  # (d, T)
-    h = x @ thetas / root  # (n, T)
-    lval = sp.loss(np.broadcast_to(y[:, None], h.shape), h)[0]
-    if sp.classification:
-        margin = y[:, None] * h
-        train_error = np.mean((margin < 0) + 0.5 * (margin == 0), axis=0)
-    else:
-        train_error = np.mean((h - y[:, None]) ** 2, axis=0)
+    y = sp.teacher(x @ star / np.sqrt(d), rng.standard_normal(n))
+    thetas = _sgd(x, y, sp.loss, ks, step, lam, params.batch, params.persistence, rng)
+    train_loss, train_error = _train_stats(x, y, thetas, sp.loss, sp.classification)
     c = np.sum(thetas ** 2, axis=0) / d
     m = star @ thetas / d
     if sp.classification:
@@ -200,7 +244,7 @@ def _glm_trial(params, sizes, rng):
         test_loss = _test_loss_regression(sp.loss, c, m, rho, noise)
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
-    return {"train_loss": lval.mean(axis=0), "train_error": train_error, "test_error": test_error,
+    return {"train_loss": train_loss, "train_error": train_error, "test_error": test_error,
             "test_loss": test_loss, "norm": c, "overlap": m, "cosine": cosine}
 
 
@@ -208,7 +252,49 @@ register_simulator(Simulator(
     model="dmft-glm", variant="teacher-student", trial=_glm_trial,
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _glm_n(params.alpha, sizes["d"]) / sizes["d"]},
-    description="real full-batch gradient descent on Gaussian teacher-student data",
+    description="real (mini-batch) gradient descent on Gaussian teacher-student data",
     example={"d": 100, "alpha": 2.0, "time": [1.0, 2.0], "step": 0.25, "loss": "logistic",
-             "teacher": "sign", "paths": 400},
+             "teacher": "sign", "batch": 0.5, "paths": 400},
+))
+
+
+# -- Gaussian mixture ----------------------------------------------------------------------------------
+def _gmm_n(alpha, d):
+    n = int(round(alpha * d))
+    if n < 1:
+        raise ParameterError(f"dmft-gmm: alpha*d = {alpha * d:g} gives no samples; increase d")
+    return n
+
+
+def _gmm_trial(params, sizes, rng):
+    from ..dmft.glm import _mixture_error, _test_loss_mixture
+    from ..models.dmft_glm import spec
+
+    d = sizes["d"]
+    n = _gmm_n(params.alpha, d)
+    step, lam, rho, delta = float(params.step), float(params.lam), float(params.signal), float(params.noise)
+    sp = spec(params.loss, "sign", 0.0, float(params.smoothing))
+    ks = _steps(params.time, step)
+    v = rng.standard_normal(d)
+    v *= np.sqrt(rho * d) / np.linalg.norm(v)
+    y = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    x = y[:, None] * v[None, :] / np.sqrt(d) + np.sqrt(delta) * rng.standard_normal((n, d))
+    thetas = _sgd(x, y, sp.loss, ks, step, lam, params.batch, params.persistence, rng)
+    train_loss, train_error = _train_stats(x, y, thetas, sp.loss, True)
+    c = np.sum(thetas ** 2, axis=0) / d
+    m = v @ thetas / d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
+    return {"train_loss": train_loss, "train_error": train_error,
+            "test_error": _mixture_error(c, m, delta), "test_loss": _test_loss_mixture(sp.loss, c, m, delta),
+            "norm": c, "overlap": m, "cosine": cosine}
+
+
+register_simulator(Simulator(
+    model="dmft-gmm", variant="two-clusters", trial=_gmm_trial,
+    sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
+    effective=lambda params, sizes: {"alpha": _gmm_n(params.alpha, sizes["d"]) / sizes["d"]},
+    description="real (mini-batch / persistent) SGD on two symmetric Gaussian clusters",
+    example={"d": 100, "alpha": 2.0, "time": [1.0, 2.0], "step": 0.25, "noise": 0.5, "loss": "logistic",
+             "batch": 0.3, "paths": 400},
 ))
