@@ -7,7 +7,6 @@ tunes one parameter (e.g. the ridge penalty) to minimise an observable at every 
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Mapping
 
 import mpmath as mp

@@ -25,7 +25,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from .symbolic.functions import implementations
-from .symbolic.nodes import Average, Space, averages_in
+from .symbolic.nodes import Space, averages_in
 from .symbolic.system import System
 
 __all__ = ["Kernel", "CompiledSystem", "compile_system"]

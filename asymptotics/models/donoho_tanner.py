@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import numpy as np
 import sympy as sp
 
 from ..symbolic import System, Unknown

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .. import spectra
 from ..integrals import marchenko_pastur_batch
 from ..symbolic import Average, ParametricQuadratureSpace, System
 from ..validation import Array, Interval, ParameterError, param
@@ -185,15 +186,10 @@ class GeneralParams:
     @classmethod
     def expand(cls, values: dict) -> dict:
         """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        from .ridge import GeneralParams as _Ridge
-
-        return _Ridge.expand(values)
+        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        if self.target.shape != self.eigenvalues.shape:
-            raise ParameterError(
-                f"gd-least-squares: parameter 'target' must have the length of 'eigenvalues' "
-                f"({self.eigenvalues.size}); got {self.target.size}")
+        spectra.check_spectrum_arrays("gd-least-squares", self.eigenvalues, target=self.target)
         step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
         k = time_ / step_
         bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)

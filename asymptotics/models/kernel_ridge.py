@@ -42,13 +42,13 @@ kernel coefficient (the Taylor coefficient h^(k)(0)/k!), the risk is that of iso
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ..kernels import KernelDomain, kernel_at_one, multiplicity, sphere_spectrum, taylor_coefficients
+from .. import spectra
+from ..kernels import KernelDomain, kernel_at_one, sphere_spectrum, taylor_coefficients
 from ..symbolic import Average, ParamSpace, System, Unknown
 from ..validation import Array, Integer, Interval, ParameterError, param
 from ._registry import Model, Reference, Variant, register
@@ -131,33 +131,14 @@ class SpectralParams:
 
     @classmethod
     def expand(cls, values: dict) -> dict:
-        if "spectrum" in values:
-            from ..spectra import Spectrum, parse_spectrum
-
-            spec = values.pop("spectrum")
-            spec = parse_spectrum(spec) if isinstance(spec, str) else spec
-            if not isinstance(spec, Spectrum):
-                raise ParameterError(
-                    "parameter 'spectrum' must be a Spectrum or a string such as "
-                    f"'power-law:p=100000,decay=1.5,source=1'; got {spec!r}")
-            if "eigenvalues" in values or "coefficients" in values:
-                raise ParameterError("give either 'spectrum' or 'eigenvalues' and 'coefficients', not both")
-            values["eigenvalues"] = spec.eigenvalues
-            values["coefficients"] = np.sqrt(spec.eigenvalues) * spec.target
+        values = spectra.expand_spectrum_argument(values, coefficients="coefficients", scale="function")
         if values.get("multiplicities") is None and "eigenvalues" in values:
             values["multiplicities"] = np.ones(np.shape(values["eigenvalues"]))
         return values
 
     def check(self):
-        size = self.eigenvalues.size
-        for name in ("coefficients", "multiplicities"):
-            arr = getattr(self, name)
-            if arr is not None and arr.shape != self.eigenvalues.shape:
-                raise ParameterError(
-                    f"kernel-ridge: parameter '{name}' must have the length of 'eigenvalues' ({size}); "
-                    f"got {arr.size}")
-        if not np.any(self.eigenvalues > 0):
-            raise ParameterError("kernel-ridge: parameter 'eigenvalues' must have a positive entry")
+        spectra.check_spectrum_arrays("kernel-ridge", self.eigenvalues, coefficients=self.coefficients,
+                                      multiplicities=self.multiplicities)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -41,8 +41,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, ParameterError, param
+from ..validation import Array, Interval, param
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -150,17 +151,10 @@ class GeneralParams:
 
     @classmethod
     def expand(cls, values: dict) -> dict:
-        from .ridge import GeneralParams as RidgeParams
-
-        return RidgeParams.expand(values)
+        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        if self.target.shape != self.eigenvalues.shape:
-            raise ParameterError(
-                f"linear-random-features: parameter 'target' must have the length of 'eigenvalues' "
-                f"({self.eigenvalues.size}); got {self.target.size}")
-        if not np.any(self.eigenvalues > 0):
-            raise ParameterError("linear-random-features: parameter 'eigenvalues' must have a positive entry")
+        spectra.check_spectrum_arrays("linear-random-features", self.eigenvalues, target=self.target)
 
 
 _BIB_BACH = """@article{bach2024high,

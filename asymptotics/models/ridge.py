@@ -39,8 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, ParameterError, param
+from ..validation import Array, Interval, param
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -159,27 +160,10 @@ class GeneralParams:
     @classmethod
     def expand(cls, values: dict) -> dict:
         """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        if "spectrum" in values:
-            from ..spectra import Spectrum, parse_spectrum
-
-            spec = values.pop("spectrum")
-            spec = parse_spectrum(spec) if isinstance(spec, str) else spec
-            if not isinstance(spec, Spectrum):
-                raise ParameterError(
-                    f"parameter 'spectrum' must be a Spectrum or a string such as "
-                    f"'power-law:p=1000,decay=1.5'; got {spec!r}")
-            if "eigenvalues" in values or "target" in values:
-                raise ParameterError("give either 'spectrum' or 'eigenvalues' and 'target', not both")
-            values.update(spec.as_params())
-        return values
+        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        if self.target.shape != self.eigenvalues.shape:
-            raise ParameterError(
-                f"ridge: parameter 'target' must have the length of 'eigenvalues' "
-                f"({self.eigenvalues.size}); got {self.target.size}")
-        if not np.any(self.eigenvalues > 0):
-            raise ParameterError("ridge: parameter 'eigenvalues' must have at least one positive entry")
+        spectra.check_spectrum_arrays("ridge", self.eigenvalues, target=self.target)
 
 
 _BIB_HMRT = """@article{hastie2022surprises,

@@ -51,7 +51,7 @@ def _draw(rng, n, s, beta, noise):
 def _iso_sizes(params, d):
     big_n, n = int(round(params.psi1 * d)), int(round(params.psi2 * d))
     if big_n < 1 or n < 1:
-        raise ParameterError(f"linear-random-features: psi1*d and psi2*d must round to >= 1; increase d")
+        raise ParameterError("linear-random-features: psi1*d and psi2*d must round to >= 1; increase d")
     return big_n, n
 
 
