@@ -266,7 +266,9 @@ class CompiledSystem:
 
     def space_size(self, values) -> int:
         """Number of terms of the largest average (after compression): the cost of one point."""
-        sizes = [space.arrays(values)[0][0].shape[-1] for space in self.system.spaces
+        if not hasattr(self, "_spaces"):
+            self._spaces = self.system.spaces  # a sympy traversal: do it once
+        sizes = [space.arrays(values)[0][0].shape[-1] for space in self._spaces
                  if not space.nodes_vary]
         return max(sizes, default=0)
 
