@@ -14,15 +14,21 @@ Run: ``python benchmarks/bench_ridge.py`` (add ``--quick`` for a smaller run).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
-import numpy as np
-from scipy import optimize
+# One BLAS thread for both sides: on a loaded 2-core machine, threaded BLAS made the SVD and
+# scikit-learn's solves erratic by 10-100x (measured), which says nothing about either method.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import asymptotics as asy
-from asymptotics import spectra
-from asymptotics.simulate.ridge import RidgePath
+import numpy as np  # noqa: E402
+from scipy import optimize  # noqa: E402
+
+import asymptotics as asy  # noqa: E402
+from asymptotics import spectra  # noqa: E402
+from asymptotics.simulate.ridge import RidgePath  # noqa: E402
 
 
 def best_of(fn, repeat=3):
