@@ -17,12 +17,13 @@ from .compare import check
 from .simulate import SimulationResult, simulate
 from .solvers import ConvergenceError, Result, Status
 from .spectra import Spectrum
+from .sweep import sweep
 from .validation import ParameterError
 
 __version__ = "0.1.0"
 
 __all__ = ["ConvergenceError", "ParameterError", "Result", "SimulationResult", "Spectrum", "Status",
-           "check", "cite", "curve", "evaluate", "models", "optimize", "simulate", "spectra"]
+           "check", "cite", "curve", "evaluate", "models", "optimize", "simulate", "spectra", "sweep"]
 
 
 def cite(model_or_result) -> str:

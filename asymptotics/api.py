@@ -7,7 +7,6 @@ tunes one parameter (e.g. the ridge penalty) to minimise an observable at every 
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Mapping
 
 import mpmath as mp
@@ -15,7 +14,7 @@ import numpy as np
 
 from . import models as _models
 from .codegen import compile_system
-from .solvers import (METHODS, BatchProblem, Continuation, ConvergenceError, Newton, Precise,
+from .solvers import (METHODS, BatchProblem, CoarseToFine, Continuation, ConvergenceError, Newton, Precise,
                       Result, SolverOutput, Status)
 from .validation import ParameterError
 
@@ -50,9 +49,75 @@ def _prepare(model, params: Mapping[str, Any]):
     return model, variant, p, shape, values
 
 
+_COARSE_MIN_TERMS = 64
+
+
+def _subset(compiled, values, index, batch=None):
+    """The values of the points ``index`` (scalar parameters sliced, shared arrays kept)."""
+    scalar = {p.name for p in compiled.params}
+
+    def take(v):
+        v = np.asarray(v, dtype=float)
+        return (np.broadcast_to(v, (batch,)) if batch is not None else v)[index]
+
+    return {k: (take(v) if k in scalar and np.ndim(v) else v) for k, v in values.items()}
+
+
 def solve_batch(compiled, values, batch: int, method: str = "auto",
                 max_iterations: int | None = None) -> SolverOutput:
-    """Unknowns for a batch of points: closed form, or a solver with fallbacks for ``auto``."""
+    """Unknowns for a batch of points: closed form, or a solver with fallbacks for ``auto``.
+
+    For a system with an iteration counter, points with a finite counter get the trajectory of
+    the fixed-point map from the declared start (see :class:`~asymptotics.symbolic.System`).
+    """
+    if compiled.iteration is not None:
+        t = np.broadcast_to(np.asarray(values[compiled.iteration], dtype=float), (batch,))
+        if np.any(np.isfinite(t)):
+            return _trajectory(compiled, values, batch, t, method, max_iterations)
+    return _solve_fixed_point(compiled, values, batch, method, max_iterations)
+
+
+def _trajectory(compiled, values, batch, t, method, max_iterations) -> SolverOutput:
+    """Solve the points with t = inf; iterate the dynamic unknowns ``t`` times elsewhere."""
+    finite = np.isfinite(t)
+    dyn = compiled.dynamic
+    all_dynamic = dyn.size == compiled.size
+    u = np.full((batch, compiled.size), np.nan)
+    status = np.zeros(batch, np.int8)
+    residual = np.zeros(batch)
+    iterations = np.zeros(batch, np.int64)
+    # Unknowns without a start keep their fixed-point values along the trajectory, so those points
+    # are solved too; when every unknown is dynamic the trajectory needs no solve (it exists even
+    # where the fixed point does not, e.g. a diverging state evolution).
+    solve = np.flatnonzero(~finite) if all_dynamic else np.arange(batch)
+    methods = ["iteration"]
+    if solve.size:
+        out = _solve_fixed_point(compiled, _subset(compiled, values, solve, batch), solve.size,
+                                 method, max_iterations)
+        u[solve], status[solve] = out.u, out.status
+        residual[solve], iterations[solve] = out.residual, out.iterations
+        methods.insert(0, out.method)
+    idx = np.flatnonzero(finite)
+    sub = _subset(compiled, values, idx, batch)
+    ut = u[idx].copy()
+    if all_dynamic:
+        ut[:] = 0.0
+    ut[:, dyn] = compiled.start(sub, idx.size)
+    steps = t[idx].astype(np.int64)
+    for k in range(int(steps.max(initial=0))):
+        live = np.flatnonzero(steps > k)
+        ut[np.ix_(live, dyn)] = compiled.step(_subset(compiled, sub, live), ut[live])
+    good = np.all(np.isfinite(ut[:, dyn]), axis=1)
+    static_ok = status[idx] == Status.CONVERGED
+    u[idx] = ut
+    status[idx] = np.where(static_ok, np.where(good, Status.CONVERGED, Status.NONFINITE), status[idx])
+    residual[idx] = np.where(good, 0.0, np.inf) if all_dynamic else residual[idx]
+    iterations[idx] = steps
+    return SolverOutput(u, status, residual, iterations, "+".join(methods))
+
+
+def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
+                       max_iterations: int | None = None) -> SolverOutput:
     m = compiled.size
     if m == 0:
         return SolverOutput(np.empty((batch, 0)), np.zeros(batch, np.int8), np.zeros(batch),
@@ -67,21 +132,43 @@ def solve_batch(compiled, values, batch: int, method: str = "auto",
     if method == "closed-form":
         raise ParameterError("method='closed-form': this model has no closed-form solution")
     u0 = problem.guess()
+    undefined = ~np.all(np.isfinite(u0), axis=1)
+    if undefined.any():
+        # A model signals "no solution of this kind here" with an undefined (NaN) guess.
+        out = SolverOutput(np.full_like(u0, np.nan), np.full(batch, Status.NO_SOLUTION, np.int8),
+                           np.full(batch, np.inf), np.zeros(batch, np.int64), "none")
+        ok = np.flatnonzero(~undefined)
+        if ok.size:
+            sub = _solve_fixed_point(compiled, _subset(compiled, values, ok, batch), ok.size,
+                                     method, max_iterations)
+            out.u[ok], out.status[ok], out.residual[ok] = sub.u, sub.status, sub.residual
+            out.iterations[ok] = sub.iterations
+            out = SolverOutput(out.u, out.status, out.residual, out.iterations, sub.method)
+        return out
     if method != "auto":
         return _solver(method, max_iterations).solve(problem, u0)
     if compiled.homotopy_names and max_iterations is None:
         # With a homotopy to fall back on, a direct solve that has not converged in 25 Newton
         # iterations (8 step halvings each) is abandoned early: continuation from the homotopy
         # start is cheaper than long backtracking line searches from a poor guess.
-        out = Newton(max_iterations=25, max_backtracks=8).solve(problem, u0)
+        newton = Newton(max_iterations=25, max_backtracks=8)
     else:
-        out = _solver("newton", max_iterations).solve(problem, u0)
+        newton = _solver("newton", max_iterations)
+    varying = problem.varying()
+    if (len(varying) == 1 and batch >= CoarseToFine.min_batch
+            and compiled.space_size(problem.values()) >= _COARSE_MIN_TERMS):
+        # A long one-parameter sweep of costly points: solve a coarse subset, warm-start the rest
+        # from it. (Where a point costs only a few terms, Python overhead dominates and one plain
+        # batched Newton is faster: measured 3.5 ms vs 3.9 ms for 1000 points of a two-level
+        # spectrum, while 10^4 eigenvalues take 145 ms instead of 186 ms with the warm start.)
+        out = CoarseToFine().solve(problem, u0, newton, problem.values()[varying[0]])
+    else:
+        out = newton.solve(problem, u0)
     failed = np.flatnonzero(~out.converged)
     if failed.size and compiled.has_fixed_point_form:
         # Newton can wander from a poor guess; Anderson on the fixed-point map is slower but
         # follows the contraction when there is one.
-        sub = BatchProblem(compiled, {k: (v[failed] if k in problem._scalar else v)
-                                      for k, v in problem.values().items()}, failed.size)
+        sub = problem.subset(failed)
         retry = _solver("anderson", max_iterations).solve(sub, u0[failed])
         good = retry.converged
         if good.any():
@@ -135,14 +222,6 @@ def _homotopy(compiled, problem, out: SolverOutput, failed, max_iterations) -> S
     return SolverOutput(u, status, res, its, out.method + "+homotopy")
 
 
-def _subset(compiled, values, index):
-    """The value mapping restricted to the points ``index`` (shared arrays are kept whole)."""
-    scalar = {p.name for p in compiled.params}
-    return {k: (np.broadcast_to(np.asarray(v, dtype=float), (np.size(v),))[index]
-                if k in scalar and np.ndim(v) else v)
-            for k, v in values.items()}
-
-
 def _bounds(compiled, values, batch: int):
     """Evaluate the system's :class:`~asymptotics.symbolic.Bound` s.
 
@@ -191,7 +270,7 @@ def solve_bounded(compiled, values, batch: int, method: str = "auto",
     iterations = np.zeros(batch, dtype=np.int64)
     name = "outside-domain"
     if inside.size:
-        sub = solve_batch(compiled, _subset(compiled, values, inside), inside.size, method,
+        sub = solve_batch(compiled, _subset(compiled, values, inside, batch), inside.size, method,
                           max_iterations)
         u[inside], status[inside] = sub.u, sub.status
         residual[inside], iterations[inside] = sub.residual, sub.iterations
@@ -260,6 +339,8 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     """
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
+    if variant.is_numeric:
+        return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
     compiled = compile_system(variant.system_for(p))
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
@@ -275,6 +356,34 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     return result
 
 
+def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw) -> Result:
+    """A numeric variant (e.g. a DMFT time stepper) computes its observables itself."""
+    if precision is not None:
+        raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
+                             f"(its equations are solved by hand-written float64 code)")
+    out = variant.compute(p, values, batch, method)
+    status = np.broadcast_to(np.asarray(out["status"], dtype=np.int8), (batch,)).copy()
+    residual = np.broadcast_to(np.asarray(out["residual"], dtype=float), (batch,))
+    iterations = np.broadcast_to(np.asarray(out["iterations"]), (batch,))
+    obs = {}
+    for name, v in out["observables"].items():
+        v = np.array(np.broadcast_to(np.asarray(v, dtype=float), (batch,)))
+        status[(status == Status.CONVERGED) & np.isnan(v)] = Status.NONFINITE
+        obs[name] = v
+    for v in obs.values():
+        v[status != Status.CONVERGED] = np.nan
+    solved = SolverOutput(np.empty((batch, 0)), status, residual, iterations, str(out["method"]))
+
+    class _NoUnknowns:
+        unknown_names = ()
+
+    result = _assemble(model, variant, p, shape, obs, solved, status, _NoUnknowns)
+    if throw and np.any(status != Status.CONVERGED):
+        raise ConvergenceError(
+            _describe_failure(model, shape, values, status, residual, variant.scalar_params), result)
+    return result
+
+
 def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
     def shaped(a):
         a = np.asarray(a).reshape(shape)
@@ -287,6 +396,7 @@ def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
         observables={k: shaped(v) for k, v in obs.items()}, unknowns=unknowns,
         status=shaped(status), residual=shaped(out.residual), iterations=shaped(out.iterations),
         method=out.method, shape=tuple(shape), references=model.references,
+        grid_params=variant.scalar_params,
     )
 
 
@@ -313,7 +423,17 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
                     obs_cols[k].append(mp.nan)
                 residual[b] = mp.nan
                 continue
-            if compiled.size:
+            steps = (point.get(compiled.iteration, mp.inf) if compiled.iteration is not None
+                     else mp.inf)
+            if compiled.size and steps != mp.inf:
+                if compiled.dynamic.size != compiled.size:
+                    raise ParameterError("precision= along an iteration needs every unknown to "
+                                         "have a start")
+                u = list(compiled.start_mp(point, dps))
+                for _ in range(int(steps)):
+                    u = list(compiled.step_mp(point, u, dps))
+                status[b] = Status.CONVERGED
+            elif compiled.size:
                 ref = precise.refine(lambda u: compiled.residual_mp(point, u, dps),
                                      lambda u: compiled.jacobian_mp(point, u, dps),
                                      list(start), compiled.lower, compiled.upper)
@@ -343,6 +463,7 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
         status=shaped(list(status)) if shape else int(status[0]),
         residual=shaped(residual), iterations=shaped(list(iterations)),
         method=f"{out.method}+mpmath", shape=tuple(shape), references=model.references,
+        grid_params=variant.scalar_params,
     )
     if throw and np.any(status != Status.CONVERGED):
         raise ConvergenceError(f"{model.name}: mpmath refinement did not converge to {digits} digits",
@@ -373,6 +494,11 @@ def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool 
     params = {**fixed, **dict(zip(grids, mesh))}
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
+    if variant.is_numeric:
+        result = _evaluate_numeric(model, variant, p, shape, values, batch, method, None, throw)
+        frame = result.to_frame()
+        frame.attrs["sweep"] = list(grids)
+        return frame
     compiled = compile_system(variant.system_for(p))
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
@@ -403,13 +529,16 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
         return inner.solve(sub, u0)
 
     walker = Continuation()
+    on_trajectory = (np.isfinite(np.broadcast_to(np.asarray(values[compiled.iteration], dtype=float),
+                                                 (len(u),)))
+                     if compiled.iteration is not None else np.zeros(len(u), bool))
     for line in np.moveaxis(index, axis, -1).reshape(-1, shape[axis]):
         ok = [i for i in line if status[i] == Status.CONVERGED]
         if not ok:
             continue
         positions = {i: pos for pos, i in enumerate(line)}
         for pos, i in enumerate(line):
-            if status[i] in (Status.CONVERGED, Status.OUTSIDE_DOMAIN):
+            if status[i] in (Status.CONVERGED, Status.NO_SOLUTION, Status.OUTSIDE_DOMAIN) or on_trajectory[i]:
                 continue
             # nearest converged neighbour along the line (prefer ones repaired just before)
             src = min((j for j in line if status[j] == Status.CONVERGED),

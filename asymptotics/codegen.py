@@ -21,24 +21,53 @@ from typing import Mapping, Sequence
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.precedence import PRECEDENCE
 
-from .symbolic.lowering import lambdify as lower
-from .symbolic.nodes import Average, Space, averages_in
+from .symbolic.functions import implementations
+from .symbolic.nodes import Space, averages_in
 from .symbolic.system import System
 
 __all__ = ["Kernel", "CompiledSystem", "compile_system"]
 
-# Bound on B*K entries per temporary when lowering an average (B points x K nodes): 2**21 float64
-# is 16 MiB, small enough that the handful of temporaries a cse'd integrand makes stay in memory
-# comfortably, large enough that numpy's per-call overhead is negligible.
-_CHUNK_ENTRIES = 1 << 21
+# Bound on the (point, node) pairs per block when lowering an average: 2**15 float64 is 256 KiB, so
+# the few temporaries of a cse'd integrand stay in cache and come from numpy's allocator without
+# page faults (measured: a division runs at ~1.4 ns/entry in such blocks, ~9 ns/entry in blocks
+# of 2e5 entries).
+_CHUNK_ENTRIES = 1 << 15
+
+
+# Integer powers up to this order are printed as products: numpy's ``x**(-2.0)`` goes through
+# ``pow`` and costs ~10x a multiplication, which dominates sums over large spectra.
+_MAX_UNROLLED_POWER = 8
+
+
+def _numpy_printer():
+    class _Printer(NumPyPrinter):
+        def _print_Pow(self, expr, rational=False):
+            e = expr.exp
+            if e.is_Integer and 1 <= abs(int(e)) <= _MAX_UNROLLED_POWER and expr.base.is_commutative:
+                base = self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=False)
+                prod = "*".join([base] * abs(int(e)))
+                return f"({prod})" if e > 0 else f"(1/({prod}))"
+            return super()._print_Pow(expr, rational=rational)
+
+    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                     "user_functions": {}})
 
 
 def _lambdify(args, exprs, modules):
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
-    # Function nodes with their own numeric implementations (proximal operators, Owen's T, ...)
-    # are resolved by symbolic.lowering.
-    return lower(args, list(exprs), modules)
+    # scipy first: special functions (erf, erfc, gamma, ...) become vectorized scipy.special calls
+    # instead of math-module scalars; stable nodes (expit, softplus, ...) are bound by name.
+    kind = "numpy" if modules == "numpy" else "mpmath"
+    custom = implementations(exprs, kind)
+    mods = ["scipy", "numpy"] if modules == "numpy" else [modules]
+    mods = [custom] + mods if custom else mods
+    if modules == "numpy":
+        return sp.lambdify(args, list(exprs), modules=mods, cse=True, dummify=True,
+                           printer=_numpy_printer())
+    return sp.lambdify(args, list(exprs), modules=mods, dummify=True)
 
 
 class Kernel:
@@ -71,9 +100,18 @@ class Kernel:
         args = self.params + self.unknowns
         outer = _lambdify(args + self._dummies, self._outer_exprs, modules)
         spaces = []
+        batch_syms = set(args)
         for space, items in self._groups:
-            fn = _lambdify(tuple(space.components) + args, [e for _, e in items], modules)
-            spaces.append((space, tuple(i for i, _ in items), fn))
+            # Averages that depend on no parameter or unknown (a trace, a rank, a normalisation)
+            # are the same for every point: computed once per call, not once per point.
+            moving = space.nodes_vary  # nodes that move with the parameters vary per point
+            varying = [(i, e) for i, e in items if moving or e.free_symbols & batch_syms]
+            constant = [(i, e) for i, e in items if not (moving or e.free_symbols & batch_syms)]
+            for group, fn_args, per_point in ((varying, tuple(space.components) + args, True),
+                                              (constant, tuple(space.components), False)):
+                if group:
+                    fn = _lambdify(fn_args, [e for _, e in group], modules)
+                    spaces.append((space, tuple(i for i, _ in group), fn, per_point))
         return outer, tuple(spaces)
 
     def _numpy(self):
@@ -100,14 +138,19 @@ class Kernel:
             args += [u[:, j] for j in range(u.shape[1])]
         if batch is None:
             batch = max([a.size for a in args if a.ndim] + [1])
-        args = [np.broadcast_to(a, (batch,)) for a in args]
+        args = [a if a.shape == (batch,) else np.broadcast_to(a, (batch,)) for a in args]
         avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
+        scalars = {p.name: a for p, a in zip(self.params, args)}
         with np.errstate(all="ignore"):
-            for space, indices, fn in spaces:
-                for i, v in zip(indices, _space_sums(space, fn, len(indices), args, values, batch)):
+            scalars = {p.name: a for p, a in zip(self.params, args)}
+            for space, indices, fn, per_point in spaces:
+                sums = (_space_sums(space, fn, len(indices), args, values, batch, scalars) if per_point
+                        else _constant_sums(space, fn, values, batch))
+                for i, v in zip(indices, sums):
                     avg_values[i] = v
             out = outer(*args, *avg_values)
-        return [np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
+        return [o if isinstance(o, np.ndarray) and o.shape == (batch,) and o.dtype == float
+                else np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
 
     # -- mpmath ---------------------------------------------------------------------------------
     def mp(self, values: Mapping[str, object], u: Sequence = (), dps: int = 30) -> list:
@@ -116,14 +159,14 @@ class Kernel:
         args = [mp.mpf(values[p.name]) if not isinstance(values[p.name], mp.mpf) else values[p.name]
                 for p in self.params] + list(u)
         avg_values = [None] * len(self._dummies)
-        for space, indices, fn in spaces:
+        for space, indices, fn, per_point in spaces:
             comps, weights = space.mp_arrays(values, dps)
             comps = [[mp.mpf(c) if not isinstance(c, mp.mpf) else c for c in comp] for comp in comps]
             k = len(comps[0])
             weights = [mp.mpf(1)] * k if weights is None else [mp.mpf(w) for w in weights]
             sums = [[] for _ in indices]
             for idx in range(k):
-                vals = fn(*(comp[idx] for comp in comps), *args)
+                vals = fn(*(comp[idx] for comp in comps), *(args if per_point else ()))
                 for j, v in enumerate(vals):
                     sums[j].append(weights[idx] * v)
             for i, terms in zip(indices, sums):
@@ -132,22 +175,56 @@ class Kernel:
                 for o in outer(*args, *avg_values)]
 
 
-def _space_sums(space: Space, fn, count: int, args, values, batch: int) -> list[np.ndarray]:
+def _constant_sums(space: Space, fn, values, batch: int) -> list[np.ndarray]:
+    """Sums of integrands that depend on the space's components only (the same for every point)."""
     comps, weights = space.arrays(values)
     k = comps[0].shape[0]
-    comps = [c.reshape(1, k) for c in comps]
-    chunk = max(1, _CHUNK_ENTRIES // max(k, 1))
-    out = [np.empty(batch) for _ in range(count)]
-    for start in range(0, batch, chunk):
-        stop = min(batch, start + chunk)
+    out = []
+    for v in fn(*comps):
+        v = np.broadcast_to(np.asarray(v, dtype=float), (k,))
+        total = float(np.einsum("k,k->", v, weights)) if weights is not None else float(v.sum())
+        out.append(np.full(batch, total))
+    return out
+
+
+def _space_sums(space: Space, fn, count: int, args, values, batch: int, scalars) -> list[np.ndarray]:
+    """Weighted sums over the space for every point of the batch, in cache-sized blocks.
+
+    Blocks hold at most ``_CHUNK_ENTRIES`` (point, node) pairs: several points per block for small
+    spaces, and for large spaces (a spectrum of 10^5 eigenvalues) one point and a slice of the
+    space, with partial sums accumulated. Larger temporaries are much slower: numpy allocates them
+    fresh (page faults) and they fall out of cache. Nodes shared by every point arrive as (K,)
+    arrays, nodes that move with the parameters (a parametric quadrature) as (batch, K).
+    """
+    comps, weights = space.batch_arrays(values, scalars, batch)
+    per_point = comps[0].ndim == 2
+    k = comps[0].shape[-1]
+    rows = max(1, _CHUNK_ENTRIES // max(k, 1))
+    cols = max(1, min(k, _CHUNK_ENTRIES))
+    out = [np.zeros(batch) for _ in range(count)]
+    for start in range(0, batch, rows):
+        stop = min(batch, start + rows)
         sub = [a[start:stop].reshape(-1, 1) for a in args]
-        vals = fn(*comps, *sub)
-        sums = []
-        for v in vals:
-            v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, k))
-            sums.append(v @ weights if weights is not None else v.sum(axis=1))
-        for o, s in zip(out, sums):
-            o[start:stop] = s
+        for c0 in range(0, k, cols):
+            c1 = min(k, c0 + cols)
+            if per_point:
+                nodes = [c[start:stop, c0:c1] for c in comps]
+                w = None if weights is None else weights[start:stop, c0:c1]
+            else:
+                nodes = [c[c0:c1].reshape(1, -1) for c in comps]
+                w = None if weights is None else weights[c0:c1]
+            vals = fn(*nodes, *sub)
+            for o, v in zip(out, vals):
+                if not (isinstance(v, np.ndarray) and v.shape == (stop - start, c1 - c0)):
+                    v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, c1 - c0))
+                # einsum, not ``v @ w``: a matrix-vector product may go to a multithreaded BLAS,
+                # which gains nothing on this memory-bound sum and collapses on a loaded machine.
+                if w is None:
+                    o[start:stop] += v.sum(axis=1)
+                elif per_point:
+                    o[start:stop] += np.einsum("bk,bk->b", v, w)
+                else:
+                    o[start:stop] += np.einsum("bk,k->b", v, w)
     return out
 
 
@@ -173,6 +250,18 @@ class CompiledSystem:
             self._g = Kernel(g, self.params, self.unknowns) if g is not None else None
             self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
                               if system.solution else None)
+            self.dynamic = np.array(system.dynamic, dtype=int)
+            self.iteration = system.iteration.name if system.iteration is not None else None
+            if self.dynamic.size:
+                dyn = [system.unknowns[i] for i in self.dynamic]
+                self._start = Kernel([u.start for u in dyn], self.params)
+                # one kernel per dynamic unknown: the trajectory updates them in order
+                # (Gauss–Seidel), each seeing the new values of those before it
+                self._steps = [Kernel([system.equations[i].rhs], self.params, self.unknowns)
+                               for i in self.dynamic]
+        else:
+            self.dynamic = np.array([], dtype=int)
+            self.iteration = None
         self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
         # Bounds whose value is an expression share one kernel; system-valued ones are compiled
         # (and solved by the evaluator, which knows solvers) on their own.
@@ -184,6 +273,14 @@ class CompiledSystem:
         homotopy = dict(system.homotopy or {})
         self.homotopy_names = tuple(k.name for k in homotopy)
         self._homotopy = Kernel(list(homotopy.values()), self.params) if homotopy else None
+
+    def space_size(self, values) -> int:
+        """Number of terms of the largest average (after compression): the cost of one point."""
+        if not hasattr(self, "_spaces"):
+            self._spaces = self.system.spaces  # a sympy traversal: do it once
+        sizes = [space.arrays(values)[0][0].shape[-1] for space in self._spaces
+                 if not space.nodes_vary]
+        return max(sizes, default=0)
 
     @property
     def has_fixed_point_form(self) -> bool:
@@ -208,6 +305,27 @@ class CompiledSystem:
 
     def fixed_point(self, values, u):
         return self._stack(self._g(values, u, len(u)), len(u))
+
+    def start(self, values, batch):
+        """Initial values of the dynamic unknowns, (B, len(dynamic))."""
+        return self._stack(self._start(values, None, batch), batch)
+
+    def step(self, values, u):
+        """One sweep of the fixed-point map over the dynamic unknowns, in order (Gauss–Seidel):
+        returns their new values, (B, len(dynamic))."""
+        u = np.array(u, dtype=float)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[:, i] = kernel(values, u, len(u))[0]
+        return u[:, self.dynamic]
+
+    def start_mp(self, values, dps):
+        return self._start.mp(values, (), dps)
+
+    def step_mp(self, values, u, dps):
+        u = list(u)
+        for i, kernel in zip(self.dynamic, self._steps):
+            u[i] = kernel.mp(values, u, dps)[0]
+        return [u[i] for i in self.dynamic]
 
     def guess(self, values, batch):
         return self._stack(self._guess(values, None, batch), batch)

@@ -1,8 +1,8 @@
-"""Numeric quadrature for Gaussian expectations.
+"""Numeric quadrature for Gaussian expectations and spectral laws.
 
 Gauss–Hermite rules for ``z ~ N(0, 1)`` (probabilists' Hermite polynomials; weights sum to one),
 their tensor products for ``N(0, I_k)``, and the same nodes refined to arbitrary precision with
-mpmath for the ``precision=`` path of the solvers.
+mpmath for the ``precision=`` path of the solvers; Gauss rules of the Marchenko–Pastur law.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import numpy as np
 
 __all__ = ["gauss_hermite", "gauss_hermite_product", "gauss_hermite_mp", "gauss_hermite_product_mp",
            "gaussian_expectation", "gauss_rule", "half_normal", "gaussian_product", "gauss_legendre_unit",
-           "product_rule"]
+           "product_rule", "marchenko_pastur", "marchenko_pastur_batch", "normal_panels",
+           "normal_panels_product"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -177,3 +178,94 @@ def gaussian_expectation(f, order: int = 80) -> float:
     """``E f(Z)`` for ``Z ~ N(0, 1)`` with a vectorized ``f`` (convenience for tests and models)."""
     x, w = gauss_hermite(order)
     return float(np.dot(w, f(x)))
+
+
+@functools.lru_cache(maxsize=256)
+def _marchenko_pastur_cached(gamma: float, order: int) -> tuple[np.ndarray, np.ndarray]:
+    from scipy.linalg import eigh_tridiagonal
+
+    diag = np.full(order, 1.0 + gamma)
+    diag[0] = max(1.0, gamma)
+    nodes, vecs = eigh_tridiagonal(diag, np.full(order - 1, np.sqrt(gamma)))
+    weights = vecs[0] ** 2 * min(1.0, 1.0 / gamma)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
+
+
+def marchenko_pastur(gamma: float, order: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss rule of the absolutely continuous part of the Marchenko–Pastur law of ratio ``gamma``.
+
+    The law is the limiting spectrum of ``X'X/n`` for ``X`` (n x p) with iid unit-variance
+    entries and ``p/n -> gamma``: density ``sqrt((b-s)(s-a))/(2 pi gamma s)`` on
+    ``[a, b] = [(1 - sqrt gamma)², (1 + sqrt gamma)²]``, of mass ``min(1, 1/gamma)``, plus an atom
+    of mass ``(1 - 1/gamma)_+`` at 0 that this rule leaves out (add it where the integrand's value
+    at 0 is known in closed form). The weights sum to ``min(1, 1/gamma)``; every node lies in
+    ``(a, b)``.
+
+    Construction: for gamma <= 1 the orthogonal polynomials of the law have the Jacobi matrix with
+    diagonal ``(1, 1+gamma, 1+gamma, ...)`` and off-diagonal ``sqrt(gamma)`` (moments 1, 1+gamma,
+    1+3gamma+gamma², ...); for gamma > 1 the continuous part, normalized, is gamma times the law of
+    ratio 1/gamma, whose Jacobi matrix has diagonal ``(gamma, 1+gamma, ...)`` and the same
+    off-diagonal. Golub–Welsch on the ``order x order`` truncation gives a rule exact for
+    polynomials of degree < 2 order. Unlike a fixed rule in a rescaled variable it stays
+    spectrally accurate at and near the hard edge (gamma = 1, density ~ s^-1/2).
+    """
+    if not gamma > 0 or not np.isfinite(gamma):
+        raise ValueError(f"parameter 'gamma' must be in (0, inf); got {gamma!r}")
+    if order < 2:
+        raise ValueError(f"parameter 'order' must be an integer >= 2; got {order!r}")
+    return _marchenko_pastur_cached(float(gamma), int(order))
+
+
+def marchenko_pastur_batch(gamma, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rules for many ratios at once: (nodes, weights), each of shape (len(gamma), order)."""
+    gamma = np.asarray(gamma, dtype=float).reshape(-1)
+    if gamma.size and np.all(gamma == gamma[0]):  # one ratio (e.g. a time grid): read-only views
+        x, w = marchenko_pastur(float(gamma[0]), order)
+        return np.broadcast_to(x, (gamma.size, order)), np.broadcast_to(w, (gamma.size, order))
+    nodes = np.empty((gamma.size, order))
+    weights = np.empty((gamma.size, order))
+    uniq, inverse = np.unique(gamma, return_inverse=True)
+    for i, g in enumerate(uniq):
+        x, w = marchenko_pastur(float(g), order)
+        nodes[inverse == i] = x
+        weights[inverse == i] = w
+    return nodes, weights
+
+
+@functools.lru_cache(maxsize=None)
+def normal_panels(panels: int = 60, per_panel: int = 8, width: float = 12.0):
+    """Composite Gauss–Legendre rule for ``E f(Z)``, Z ~ N(0, 1), on [-width, width].
+
+    ``panels`` equal panels of ``per_panel`` Legendre nodes, weights multiplied by the normal
+    density. Unlike Gauss–Hermite it resolves integrands with sharp features anywhere in the
+    range (a tanh of a large multiple of z, a logistic switching in the tail): with the defaults
+    (480 nodes, spacing 0.05) such integrands converge to ~1e-13. The mass beyond ``width`` = 12
+    is 4e-33.
+    """
+    if panels < 1 or per_panel < 1 or not width > 0:
+        raise ValueError("normal_panels needs panels >= 1, per_panel >= 1 and width > 0")
+    x, w = np.polynomial.legendre.leggauss(per_panel)
+    edges = np.linspace(-width, width, panels + 1)
+    half = (edges[1] - edges[0]) / 2
+    mids = (edges[:-1] + edges[1:]) / 2
+    nodes = (mids[:, None] + half * x[None, :]).ravel()
+    weights = (half * np.broadcast_to(w, (panels, per_panel))).ravel() * np.exp(-nodes ** 2 / 2)
+    weights = weights / np.sqrt(2 * np.pi)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
+
+
+@functools.lru_cache(maxsize=None)
+def normal_panels_product(dim: int, panels: int = 60, per_panel: int = 8, width: float = 12.0):
+    """Tensor product of :func:`normal_panels` for ``N(0, I_dim)``."""
+    x, w = normal_panels(panels, per_panel, width)
+    grids = np.meshgrid(*([x] * dim), indexing="ij")
+    weights = functools.reduce(np.multiply.outer, [w] * dim).ravel()
+    comps = tuple(g.ravel() for g in grids)
+    for c in comps:
+        c.setflags(write=False)
+    weights.setflags(write=False)
+    return comps, weights

@@ -49,6 +49,9 @@ class Spectrum:
             raise ParameterError(
                 f"parameter 'target' must be a finite array of the same length as 'eigenvalues' "
                 f"({s.size}); got shape {t.shape}")
+        s, t = s.copy(), t.copy()
+        s.setflags(write=False)  # immutable, like the dataclass
+        t.setflags(write=False)
         object.__setattr__(self, "eigenvalues", s)
         object.__setattr__(self, "target", t)
 
@@ -176,3 +179,37 @@ def bllt_variance_proxy(eigenvalues, n: float, b: float = 1.0) -> float:
         return float("inf")
     _, R = effective_ranks(eigenvalues)
     return k / n + n / R[k]
+
+
+def expand_spectrum_argument(values: dict, coefficients: str = "target", scale: str = "target") -> dict:
+    """Replace a ``spectrum=`` keyword (a :class:`Spectrum` or its string form) by ``eigenvalues=``
+    and ``<coefficients>=``, for the Params of models that take a spectrum.
+
+    ``scale="target"`` passes β in Σ's eigenbasis; ``scale="function"`` passes the coefficients of
+    the target on the unit-norm eigenfunctions, ``sqrt(eigenvalue) β`` (kernel conventions).
+    """
+    if "spectrum" not in values:
+        return values
+    spec = values.pop("spectrum")
+    spec = parse_spectrum(spec) if isinstance(spec, str) else spec
+    if not isinstance(spec, Spectrum):
+        raise ParameterError(
+            "parameter 'spectrum' must be a Spectrum or a string such as "
+            f"'power-law:p=1000,decay=1.5,source=1'; got {spec!r}")
+    if "eigenvalues" in values or coefficients in values:
+        raise ParameterError(f"give either 'spectrum' or 'eigenvalues' and '{coefficients}', not both")
+    values["eigenvalues"] = spec.eigenvalues
+    values[coefficients] = spec.target if scale == "target" else np.sqrt(spec.eigenvalues) * spec.target
+    return values
+
+
+def check_spectrum_arrays(model: str, eigenvalues: np.ndarray, **others) -> None:
+    """Raise unless every array in ``others`` has the length of ``eigenvalues`` and at least one
+    eigenvalue is positive (a model's ``Params.check``)."""
+    for name, arr in others.items():
+        if arr is not None and np.shape(arr) != np.shape(eigenvalues):
+            raise ParameterError(
+                f"{model}: parameter '{name}' must have the length of 'eigenvalues' "
+                f"({np.size(eigenvalues)}); got {np.size(arr)}")
+    if not np.any(np.asarray(eigenvalues) > 0):
+        raise ParameterError(f"{model}: parameter 'eigenvalues' must have at least one positive entry")

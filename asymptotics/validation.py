@@ -202,6 +202,8 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
         if name not in values:
             continue
         value = values[name]
+        if value is None and s.is_array and name not in required(params_cls):
+            continue  # an optional array parameter passed as None (e.g. echoed back by simulate)
         if s.is_choice:
             if not s.domain.contains(value):
                 raise domain_error(name, s.domain, value, model)
@@ -214,8 +216,11 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
         if s.is_array:
             if not s.domain.contains(arr):
                 raise domain_error(name, s.domain, value, model)
-            arr = arr.copy()
-            arr.setflags(write=False)
+            # Read-only input is kept as is (no copy), so caches keyed on the array object (e.g. a
+            # compressed spectrum) survive across calls with the same Spectrum.
+            if arr is not value or arr.flags.writeable:
+                arr = arr.copy()
+                arr.setflags(write=False)
             converted[name] = arr
             continue
         ok = s.domain.contains(arr)

@@ -275,3 +275,22 @@ def test_effective_ranks_bllt():
     assert spectra.k_star(spiked, n=100) == 5
     assert spectra.bllt_variance_proxy(spiked, n=100) == pytest.approx(5 / 100 + 100 / 2000)
     assert spectra.k_star(np.ones(5), n=100) is None
+
+
+@pytest.mark.parametrize("shape", [(60, 150), (150, 60), (80, 80)])
+def test_ridge_path_matches_direct_solves(shape):
+    from asymptotics.simulate.ridge import RidgePath
+
+    rng = np.random.default_rng(7)
+    n, p = shape
+    x = rng.standard_normal(shape)
+    y = rng.standard_normal(n)
+    lams = np.array([0.0, 1e-3, 0.1, 2.0])
+    path = RidgePath.fit(x, y)
+    coef = path.coefficients(lams)
+    for j, lam in enumerate(lams):
+        direct = np.linalg.lstsq(x, y, rcond=None)[0] if lam == 0 else np.linalg.solve(
+            x.T @ x + n * lam * np.eye(p), x.T @ y)
+        # Gram route: squared singular values to ~1e-10 relative (see _GRAM_MIN_RATIO); n = p
+        # (ill-conditioned) goes through LAPACK's SVD and matches lstsq to rounding.
+        np.testing.assert_allclose(coef[:, j], direct, rtol=1e-7, atol=1e-9)

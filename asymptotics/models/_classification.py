@@ -29,7 +29,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, gaussian, implicit
-from ..symbolic.special import OwenT, Sigmoid
+from ..symbolic.functions import expit, ndtr
+from ..symbolic.special import OwenT
 from ..validation import Interval, OneOf
 
 __all__ = ["Phi", "phi", "pos2", "pos2_unit", "LINKS", "label_average", "link_probability",
@@ -55,8 +56,8 @@ FULL = gaussian(_g, order=HERMITE_ORDER, name="gauss_label")
 
 
 def Phi(a):
-    """Standard normal CDF (erfc form: accurate in the lower tail)."""
-    return sp.erfc(-a / sp.sqrt(2)) / 2
+    """Standard normal CDF (the stable ``ndtr`` node: accurate in the lower tail)."""
+    return ndtr(a)
 
 
 def phi(a):
@@ -65,7 +66,7 @@ def phi(a):
 
 def sigmoid(u):
     """The logistic function as an overflow-safe node (derivatives S(1 - S))."""
-    return Sigmoid(u)
+    return expit(u)
 
 
 def pos2(a, b):

@@ -39,16 +39,36 @@ class Variant:
     ``prepare(params)`` returns extra values the equations read: derived scalars (e.g. Gaussian
     coefficients of an activation) and arrays bound to spaces. ``example`` is a typical point
     (keyword arguments for ``evaluate``), used by the common tests, the docs and the CLI.
+
+    Numeric variants: where no finite symbolic system exists (a DMFT solved by time stepping),
+    ``system`` is None and ``compute(params, values, batch, method)`` returns the observables
+    itself: a mapping with ``observables`` (name -> (batch,) array), ``status`` (Status codes),
+    ``residual``, ``iterations`` ((batch,) arrays) and ``method`` (str); ``values`` holds the
+    broadcast scalar parameters as flat (batch,) arrays. ``equations`` is then the LaTeX of the
+    equations the numeric code solves (for ``Model.latex``).
     """
 
     name: str
     params: type
-    system: System | Callable[[Any], System]
+    system: System | Callable[[Any], System] | None
     summary: str = ""
     prepare: Callable[[Any], Mapping[str, Any]] | None = None
     example: Mapping[str, Any] = field(default_factory=dict)
+    compute: Callable[..., Mapping[str, Any]] | None = None
+    equations: str = ""
+
+    def __post_init__(self):
+        if (self.system is None) == (self.compute is None):
+            raise ValueError(f"variant {self.name!r}: give exactly one of 'system' (sympy equations) "
+                             f"and 'compute' (a numeric solver)")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.compute is not None
 
     def system_for(self, params) -> System:
+        if self.system is None:
+            raise TypeError(f"variant {self.name!r} is numeric (no sympy system); use evaluate()")
         return self.system if isinstance(self.system, System) else self.system(params)
 
     @property
@@ -149,6 +169,8 @@ class Model:
     def latex(self, variant: str | None = None, **params) -> str:
         """The equations and observables of a variant as LaTeX."""
         v = self.variant(variant) if variant else self.variants[0]
+        if v.is_numeric:
+            return v.equations
         if isinstance(v.system, System):
             return v.system.latex()
         return v.system(v.validate(params, self.name)).latex()

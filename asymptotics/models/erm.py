@@ -52,7 +52,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, tensor
-from ..symbolic.special import Sigmoid, Softplus
+from ..symbolic.functions import Sigmoid, Softplus
 from ..validation import Interval, OneOf, param
 from ._classification import FLIP_DOMAIN, LINK_DOMAIN, Phi, label_mean, phi, prox_logistic
 from ._registry import Model, Reference, Variant, register

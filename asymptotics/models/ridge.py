@@ -39,8 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, ParameterError, param
+from ..validation import Array, Interval, param
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -112,11 +113,17 @@ ISOTROPIC = System(
 _df1 = Average(s / (s + kappa), SPECTRUM) / n
 _df2 = Average(s ** 2 / (s + kappa) ** 2, SPECTRUM) / n
 _rank = Average(sp.Heaviside(s, 0), SPECTRUM)  # number of positive eigenvalues
+_MEAN_EIG = Average(s, SPECTRUM) / Average(sp.Integer(1), SPECTRUM)
+_MEAN_SUBS = {gamma: Average(sp.Integer(1), SPECTRUM) / n, lam: lam / _MEAN_EIG}
 GENERAL = System(
     parameters=(n, lam, noise),
-    # Starting above the root: κ <= lam + tr Σ / n, and the residual κ - lam - κ df1(κ) is convex
-    # in κ, so Newton from this guess decreases monotonically to the largest root.
-    unknowns=(Unknown(kappa, guess=lam + Average(s, SPECTRUM) / n, lower=0.0, doc="renormalized ridge"),),
+    # Start from the isotropic answer for Σ replaced by its mean eigenvalue m (exact for Σ = m I,
+    # and a few Newton steps from the root otherwise; the residual κ - lam - κ df1(κ) is convex in
+    # κ, so Newton then approaches the largest root monotonically). At the interpolation peak
+    # (lam = 0, n = rank Σ) the root κ = 0 is double: start there exactly.
+    unknowns=(Unknown(kappa, guess=sp.Piecewise((0, sp.And(sp.Eq(lam, 0), sp.Eq(n, _rank))),
+                                                (_MEAN_EIG * _ISO_KAPPA.xreplace(_MEAN_SUBS), True)),
+                      lower=0.0, doc="renormalized ridge"),),
     equations=(sp.Eq(kappa, lam + kappa * _df1),),
     observables=_observables(
         _df1, _df2, kappa ** 2 * Average(t ** 2 * s / (s + kappa) ** 2, SPECTRUM),
@@ -153,27 +160,10 @@ class GeneralParams:
     @classmethod
     def expand(cls, values: dict) -> dict:
         """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        if "spectrum" in values:
-            from ..spectra import Spectrum, parse_spectrum
-
-            spec = values.pop("spectrum")
-            spec = parse_spectrum(spec) if isinstance(spec, str) else spec
-            if not isinstance(spec, Spectrum):
-                raise ParameterError(
-                    f"parameter 'spectrum' must be a Spectrum or a string such as "
-                    f"'power-law:p=1000,decay=1.5'; got {spec!r}")
-            if "eigenvalues" in values or "target" in values:
-                raise ParameterError("give either 'spectrum' or 'eigenvalues' and 'target', not both")
-            values.update(spec.as_params())
-        return values
+        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        if self.target.shape != self.eigenvalues.shape:
-            raise ParameterError(
-                f"ridge: parameter 'target' must have the length of 'eigenvalues' "
-                f"({self.eigenvalues.size}); got {self.target.size}")
-        if not np.any(self.eigenvalues > 0):
-            raise ParameterError("ridge: parameter 'eigenvalues' must have at least one positive entry")
+        spectra.check_spectrum_arrays("ridge", self.eigenvalues, target=self.target)
 
 
 _BIB_HMRT = """@article{hastie2022surprises,

@@ -1,6 +1,6 @@
 """Solvers: they know systems (through BatchProblem) and results, never a model."""
 
-from .continuation import Continuation
+from .continuation import CoarseToFine, Continuation
 from .fixed_point import Anderson, Damped
 from .newton import Newton
 from .precise import Precise, PreciseOutput
@@ -9,5 +9,5 @@ from .result import ConvergenceError, Result, SolverOutput, Status
 
 METHODS = {"newton": Newton, "damped": Damped, "anderson": Anderson}
 
-__all__ = ["Anderson", "BatchProblem", "Continuation", "ConvergenceError", "Damped", "METHODS",
+__all__ = ["Anderson", "CoarseToFine", "BatchProblem", "Continuation", "ConvergenceError", "Damped", "METHODS",
            "Newton", "Precise", "PreciseOutput", "Result", "SolverOutput", "Status"]

@@ -38,6 +38,14 @@ class BatchProblem:
             return {**self._scalar, **self._shared}
         return {**{k: v[index] for k, v in self._scalar.items()}, **self._shared}
 
+    def varying(self) -> list[str]:
+        """Names of the scalar parameters that are not constant across the batch."""
+        return [k for k, v in self._scalar.items() if v.size > 1 and np.any(v != v[0])]
+
+    def subset(self, index) -> "BatchProblem":
+        """The problem restricted to the points ``index``."""
+        return BatchProblem(self.compiled, self.values(index), len(index))
+
     def point(self, b: int) -> dict:
         """Parameter values of point b as Python floats (arrays shared)."""
         return {**{k: float(v[b]) for k, v in self._scalar.items()}, **self._shared}

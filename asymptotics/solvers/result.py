@@ -19,7 +19,8 @@ class Status(enum.IntEnum):
     NONFINITE = 2
     SINGULAR = 3
     STAGNATED = 4
-    OUTSIDE_DOMAIN = 5
+    NO_SOLUTION = 5
+    OUTSIDE_DOMAIN = 6
 
     @property
     def message(self) -> str:
@@ -48,6 +49,10 @@ _MESSAGES = {
     Status.STAGNATED: (
         "the line search could not reduce the residual (poor initial guess): try curve() for "
         "continuation from a converged point, or method='damped'"
+    ),
+    Status.NO_SOLUTION: (
+        "the model found no solution of the requested kind here (its initial guess is undefined, "
+        "e.g. a branch of fixed points that does not exist at these parameters); not solved"
     ),
 }
 
@@ -104,6 +109,7 @@ class Result:
     method: str
     shape: tuple = ()
     references: tuple = field(default=(), repr=False)
+    grid_params: tuple = ()  # names of the scalar (broadcast) parameters, for to_frame
 
     def __getattr__(self, name: str):
         # Only called when normal lookup fails: expose observables and unknowns as attributes.
@@ -143,9 +149,16 @@ class Result:
         cols: dict[str, Any] = {}
         size = int(np.prod(self.shape)) if self.shape else 1
         for name, value in self.params.items():
+            if self.grid_params and name not in self.grid_params and not isinstance(value, str):
+                continue
+            if isinstance(value, str):
+                cols[name] = value
+                continue
             arr = np.asarray(value)
-            if arr.ndim <= len(self.shape) and (arr.ndim == 0 or arr.shape == self.shape):
+            try:  # scalar parameters broadcast to the grid; array parameters (spectra) are left out
                 cols[name] = np.broadcast_to(arr, self.shape).reshape(size)
+            except ValueError:
+                continue
         for store in (self.observables, self.unknowns):
             for name, value in store.items():
                 cols[name] = np.broadcast_to(np.asarray(value, dtype=float), self.shape).reshape(size)
@@ -176,6 +189,6 @@ class Result:
             "status": (Status(int(status)).name.lower() if status.ndim == 0
                        else [Status(int(s)).name.lower() for s in status.ravel()]),
             "residual": conv(self.residual),
-            "iterations": conv(self.iterations),
+            "iterations": np.asarray(self.iterations).astype(int).tolist(),
             "method": self.method,
         }

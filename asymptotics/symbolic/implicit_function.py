@@ -71,22 +71,8 @@ class ImplicitFunction(sp.Function):
         """``g(self; args)``: zero by definition (used by tests and by derived expressions)."""
         return self._equation.xreplace(self._substitution())
 
-    # -- lowering (codegen asks every function class for these) --------------------------------
-    @classmethod
-    def numpy_impl(cls):
-        impl = cls.__dict__.get("_numpy_cache")
-        if impl is None:
-            impl = _numpy_solver(cls)
-            cls._numpy_cache = impl
-        return impl
-
-    @classmethod
-    def mpmath_impl(cls):
-        impl = cls.__dict__.get("_mpmath_cache")
-        if impl is None:
-            impl = _mpmath_solver(cls)
-            cls._mpmath_cache = impl
-        return impl
+    # -- lowering: codegen binds ``numpy_impl`` / ``mpmath_impl`` by class name ----------------------
+    # (set per class by implicit(): callables that build their kernels on first use)
 
     def _latex(self, printer, exp=None):
         name = self.func.__name__.replace("_", r"\_")
@@ -114,7 +100,21 @@ def implicit(name: str, unknown: sp.Symbol, equation: sp.Expr, arguments: Sequen
         extra = sp.sympify(e).free_symbols - set(arguments)
         if extra:
             raise ValueError(f"guess/bracket of {name} may only use its arguments; got {sorted(map(str, extra))}")
+    kernels: dict = {}
+
+    def numpy_impl(*values):
+        if "numpy" not in kernels:
+            kernels["numpy"] = _numpy_solver(cls)
+        return kernels["numpy"](*values)
+
+    def mpmath_impl(*values):
+        if "mpmath" not in kernels:
+            kernels["mpmath"] = _mpmath_solver(cls)
+        return kernels["mpmath"](*values)
+
     attrs = {
+        "numpy_impl": staticmethod(numpy_impl),
+        "mpmath_impl": staticmethod(mpmath_impl),
         "nargs": len(arguments),
         "_unknown": unknown,
         "_equation": equation,
@@ -123,7 +123,8 @@ def implicit(name: str, unknown: sp.Symbol, equation: sp.Expr, arguments: Sequen
         "_bracket": None if bracket is None else tuple(sp.sympify(b) for b in bracket),
         "__module__": __name__,
     }
-    return type(name, (ImplicitFunction,), attrs)
+    cls = type(name, (ImplicitFunction,), attrs)
+    return cls
 
 
 def implicit_functions_in(exprs) -> set:

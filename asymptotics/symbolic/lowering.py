@@ -1,42 +1,28 @@
-"""Lowering of sympy function nodes that bring their own numeric implementation.
+"""lambdify with self-lowering function nodes, for kernels built inside the symbolic layer.
 
-A sympy Function subclass with classmethods ``numpy_impl()`` / ``mpmath_impl()`` (an implicitly
-defined proximal operator, Owen's T, an overflow-safe sigmoid, ...) is lowered by :func:`lambdify`
-to the callable they return, found by its class name. codegen and the implicit-function kernels
-both lambdify through here, so a node may be used inside another node's equation.
+Function nodes that declare ``numpy_impl`` / ``mpmath_impl`` (stable elementary functions in
+:mod:`.functions`, Owen's T, implicitly defined proximal operators) are bound by name, as codegen
+binds them (:func:`.functions.implementations`). The implicit-function kernels lambdify their own
+equations through here, so a node may be used inside another node's equation.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["lowered_functions", "lambdify"]
+from .functions import implementations
 
-
-def lowered_functions(exprs, modules: str) -> dict:
-    """``{class name: implementation}`` for the self-lowering function classes in ``exprs``."""
-    hook = "numpy_impl" if modules == "numpy" else "mpmath_impl"
-    found = {}
-    for e in exprs:
-        for f in sp.sympify(e).atoms(sp.Function):
-            impl = getattr(type(f), hook, None)
-            if impl is not None:
-                found[type(f).__name__] = impl()
-    return found
+__all__ = ["lambdify"]
 
 
 def lambdify(args, exprs, modules: str, cse: bool | None = None):
-    """``sympy.lambdify`` with self-lowering nodes resolved; ``modules`` is "numpy" or "mpmath".
-
-    For numpy, scipy supplies erfc, gammaln, ... as ufuncs (math's scalar versions would break
-    batching), and common subexpressions are eliminated unless ``cse=False``.
-    """
+    """``sympy.lambdify`` for ``modules`` "numpy" (scipy ufuncs first, cse by default) or "mpmath"."""
     single = not isinstance(exprs, (list, tuple))
     exprs = [exprs] if single else list(exprs)
     base = ["scipy", "numpy"] if modules == "numpy" else [modules]
+    custom = implementations(exprs, "numpy" if modules == "numpy" else "mpmath")
     cse = (modules == "numpy") if cse is None else cse
-    fn = sp.lambdify(args, exprs, modules=[lowered_functions(exprs, modules)] + base, cse=cse,
-                     dummify=True)
+    fn = sp.lambdify(args, exprs, modules=([custom] if custom else []) + base, cse=cse, dummify=True)
     if single:
         return lambda *a: fn(*a)[0]
     return fn

@@ -15,7 +15,8 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-__all__ = ["Space", "ParamSpace", "QuadratureSpace", "Average", "gaussian", "tensor", "averages_in"]
+__all__ = ["Space", "ParamSpace", "QuadratureSpace", "ParametricQuadratureSpace", "Average", "gaussian",
+           "gaussian_panels", "tensor", "averages_in"]
 
 
 class Space(sp.Atom):
@@ -57,6 +58,18 @@ class Space(sp.Atom):
         comps, weights = self.arrays(params)
         return comps, weights
 
+    #: True when the nodes or weights depend on scalar parameters (one rule per point).
+    nodes_vary = False
+
+    def batch_arrays(self, params: Mapping[str, object], scalars: Mapping[str, np.ndarray], batch: int):
+        """Component arrays and weights for a batch of ``batch`` points.
+
+        ``scalars`` maps scalar parameter names to their (batch,) arrays. The default ignores them
+        (nodes shared by every point, arrays of shape (K,)); a space whose nodes depend on the
+        parameters returns arrays of shape (batch, K).
+        """
+        return self.arrays(params)
+
     def _sympystr(self, printer) -> str:
         return self._name
 
@@ -65,33 +78,78 @@ class Space(sp.Atom):
 
 
 class ParamSpace(Space):
-    """Components bound to array parameters of the model; a plain (unweighted) sum over entries.
+    """Components bound to array parameters of the model; a sum over entries, optionally weighted.
 
     ``ParamSpace("spectrum", {s: "eigenvalues", t: "target"})`` makes ``Average(f, space)`` mean
-    ``sum_i f(eigenvalues[i], target[i])``.
+    ``sum_i f(eigenvalues[i], target[i])``. With ``weights="multiplicities"`` it means
+    ``sum_i multiplicities[i] f(eigenvalues[i], target[i])``: a spectrum with repeated eigenvalues
+    (e.g. the degree-k eigenvalue of an inner-product kernel on the sphere, repeated N(d, k) times)
+    is then summed over its distinct values only.
     """
 
-    def __new__(cls, name: str, bindings: Mapping[sp.Symbol, str] | tuple):
+    def __new__(cls, name: str, bindings: Mapping[sp.Symbol, str] | tuple, weights: str | None = None):
         items = tuple(bindings.items()) if isinstance(bindings, Mapping) else tuple(bindings)
         obj = super().__new__(cls, name, tuple(sym for sym, _ in items))
         obj._bindings = items
+        obj._weights = weights
         return obj
 
     def __getnewargs__(self):
-        return (self._name, self._bindings)
+        return (self._name, self._bindings, self._weights)
 
     def _hashable_content(self):
-        return (type(self).__name__, self._name, self._bindings)
+        return (type(self).__name__, self._name, self._bindings, self._weights)
 
     @property
     def bindings(self) -> tuple[tuple[sp.Symbol, str], ...]:
         return self._bindings
 
+    @property
+    def weights(self) -> str | None:
+        """Name of the array parameter holding the weights (None: a plain sum)."""
+        return self._weights
+
     def arrays(self, params):
-        return tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings), None
+        comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
+        if self._weights is None:
+            return _compressed(comps)
+        weights = np.asarray(params[self._weights], dtype=float)
+        # unit weights are a plain sum (and may then compress repeated entries)
+        return _compressed(comps) if np.all(weights == 1.0) else (comps, weights)
 
     def _latex(self, printer) -> str:
         return "i"
+
+
+_COMPRESSED: dict[tuple, tuple] = {}
+
+
+def _compressed(comps: tuple[np.ndarray, ...]):
+    """Collapse repeated entries into distinct ones weighted by their multiplicity.
+
+    A spectrum with few distinct eigenvalues (two-level, block structure) then costs as many terms as
+    it has distinct (eigenvalue, target) pairs, not p. Kept only when it saves at least half the
+    terms; cached per array object (parameter arrays are read-only once validated).
+    """
+    key = tuple((id(c), c.size) for c in comps)
+    hit = _COMPRESSED.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], comps)):
+        return hit[1]
+    # Cheap exit first: a spectrum with many distinct values of any component cannot compress.
+    if any(2 * np.unique(c).size > c.size for c in comps):
+        rows = None
+    else:
+        stacked = np.stack([np.ravel(c) for c in comps], axis=1)
+        rows, counts = np.unique(stacked, axis=0, return_counts=True)
+    if rows is not None and 2 * len(rows) <= comps[0].size:
+        out = tuple(np.ascontiguousarray(rows[:, j]) for j in range(rows.shape[1])), counts.astype(float)
+    else:
+        out = comps, None
+    if all(not c.flags.writeable for c in comps):
+        if len(_COMPRESSED) > 16:
+            _COMPRESSED.clear()
+        _COMPRESSED[key] = (comps, out)
+    return out
 
 
 class QuadratureSpace(Space):
@@ -115,6 +173,57 @@ class QuadratureSpace(Space):
         if self._mp_rule is None:
             return self._rule()
         return self._mp_rule(dps)
+
+    def _latex(self, printer) -> str:
+        return ",".join(printer._print(c) for c in self._components)
+
+
+class ParametricQuadratureSpace(Space):
+    """Quadrature nodes and weights that depend on scalar parameters (one rule per point).
+
+    ``rule(**{name: (B,) array})`` receives the values of ``parameters`` (symbols) for a batch of
+    B points and returns ``(components, weights)``: a tuple of (B, K) arrays and a (B, K) array.
+    Use it for a measure whose shape moves with a parameter (e.g. the Marchenko–Pastur law with
+    ratio gamma), where a fixed rule in a rescaled variable would lose accuracy at a singular
+    parameter value. The nodes may depend on parameters but never on unknowns, so derivatives
+    with respect to unknowns still pass under the average; derivatives with respect to the
+    ``parameters`` do not include the motion of the nodes (no solver takes those). The mpmath path
+    evaluates the rule in double precision at the point.
+    """
+
+    nodes_vary = True
+
+    def __new__(cls, name: str, components: tuple[sp.Symbol, ...], parameters: tuple[sp.Symbol, ...],
+                rule: Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray]]):
+        obj = super().__new__(cls, name, components)
+        obj._parameters = tuple(parameters)
+        obj._rule = rule
+        return obj
+
+    def __getnewargs__(self):
+        return (self._name, self._components, self._parameters, self._rule)
+
+    def _hashable_content(self):
+        return (type(self).__name__, self._name, self._components, self._parameters)
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        return self._parameters
+
+    def batch_arrays(self, params, scalars, batch):
+        args = {p.name: np.broadcast_to(np.asarray(scalars[p.name], dtype=float), (batch,))
+                for p in self._parameters}
+        comps, weights = self._rule(**args)
+        comps = tuple(np.broadcast_to(np.asarray(c, dtype=float), np.shape(weights)) for c in comps)
+        return comps, np.asarray(weights, dtype=float)
+
+    def arrays(self, params):
+        comps, weights = self.batch_arrays(params, params, 1)
+        return tuple(c[0] for c in comps), weights[0]
+
+    def mp_arrays(self, params, dps):
+        point = {p.name: float(params[p.name]) for p in self._parameters}
+        return self.arrays(point)
 
     def _latex(self, printer) -> str:
         return ",".join(printer._print(c) for c in self._components)
@@ -173,6 +282,24 @@ def tensor(*factors: tuple, name: str | None = None) -> QuadratureSpace:
             raise ValueError(f"quadrature kind must be 'normal', 'half' or 'uniform'; got {kind!r}")
     tag = "_".join(f"{k[0]}{o}{c}" for (k, o), c in zip(spec, comps))
     return QuadratureSpace(name or f"tensor_{tag}", comps, lambda: integrals.product_rule(spec))
+
+
+def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8,
+                    width: float = 12.0, name: str | None = None) -> QuadratureSpace:
+    """Space for ``E f(z)``, ``z ~ N(0, I_k)``, by a composite Gauss–Legendre rule (see
+    :func:`asymptotics.integrals.normal_panels`): for integrands with sharp features (posterior
+    means of discrete priors at high SNR) where Gauss–Hermite converges slowly. The mpmath path
+    uses the float64 nodes."""
+    from .. import integrals
+
+    if not components:
+        raise ValueError("gaussian_panels() needs at least one component symbol")
+    k = len(components)
+    return QuadratureSpace(
+        name or f"panels{k}_{panels}x{per_panel}_" + "_".join(str(c) for c in components),
+        tuple(components),
+        lambda: integrals.normal_panels_product(k, panels, per_panel, width),
+    )
 
 
 class Average(sp.Expr):

@@ -25,7 +25,9 @@ class Unknown:
     """An unknown of the equations.
 
     ``guess`` is a sympy expression in the parameters (averages allowed) used as the starting point;
-    ``lower``/``upper`` bound the search (the solver never steps outside them).
+    ``lower``/``upper`` bound the search (the solver never steps outside them). ``start``, when
+    given, is the initial condition of the system's natural iteration ``u <- G(u)`` (a state
+    evolution at t = 0, say); see :attr:`System.iteration`.
     """
 
     symbol: sp.Symbol
@@ -33,6 +35,7 @@ class Unknown:
     lower: float = -math.inf
     upper: float = math.inf
     doc: str = ""
+    start: sp.Expr | None = None
 
     @property
     def name(self) -> str:
@@ -76,10 +79,20 @@ class System:
     ``parameters`` lists the scalar parameter symbols (array parameters enter only through the
     components of a :class:`~asymptotics.symbolic.nodes.Space`). ``solution`` optionally gives the
     unknowns in closed form; the evaluator then uses it instead of a solver, and the tests check
-    that it satisfies the equations. ``bounds`` restrict parameters to ranges that depend on the
-    others (:class:`Bound`). ``homotopy`` maps parameters to start values (expressions in the
-    parameters) where the unknowns' guess is reliable, e.g. ``{lam: Max(lam, 10 alpha)}``: points
-    the direct solve misses are reached by continuation from there.
+    that it satisfies the equations.
+
+    ``iteration`` optionally names a parameter (one of ``parameters``) counting iterations of the
+    fixed-point map: where its value ``t`` is finite, the unknowns that declare a ``start`` are not
+    solved but set to ``start`` and updated ``t`` times by their equations ``u <- G(u)`` (a state
+    evolution trajectory), in the order of ``unknowns`` (Gauss–Seidel: an update sees the new
+    values of the unknowns before it, so ``(qhat, q)`` declared in that order make one sweep one
+    step of the algorithm); the other unknowns keep their solved values. ``t = inf`` means the
+    solved fixed point. The equations of unknowns with a ``start`` must be in fixed-point form.
+
+    ``bounds`` restrict parameters to ranges that depend on the others (:class:`Bound`).
+    ``homotopy`` maps parameters to start values (expressions in the parameters) where the
+    unknowns' guess is reliable, e.g. ``{lam: Max(lam, 10 alpha)}``: points the direct solve
+    misses are reached by continuation from there.
     """
 
     parameters: tuple[sp.Symbol, ...]
@@ -88,6 +101,7 @@ class System:
     observables: Mapping[str, sp.Expr]
     solution: Mapping[sp.Symbol, sp.Expr] | None = None
     observable_docs: Mapping[str, str] = field(default_factory=dict)
+    iteration: sp.Symbol | None = None
     bounds: tuple[Bound, ...] = ()
     homotopy: Mapping[sp.Symbol, sp.Expr] | None = None
 
@@ -126,6 +140,17 @@ class System:
                 raise ValueError(f"undeclared symbols {sorted(map(str, extra))} in {e}")
         if self.solution is not None and set(self.solution) != set(self.unknown_symbols):
             raise ValueError("a closed-form solution must give every unknown")
+        if self.iteration is not None:
+            if self.iteration not in self.parameters:
+                raise ValueError(f"the iteration counter {self.iteration} must be a parameter")
+            if not self.dynamic:
+                raise ValueError("a system with an iteration counter needs unknowns with a start")
+        for u, eq in zip(self.unknowns, self.equations):
+            if u.start is not None and eq.lhs != u.symbol:
+                raise ValueError(f"unknown {u.name} has a start, so its equation must read "
+                                 f"Eq({u.name}, G(...)); got {eq}")
+            if u.start is not None and sp.sympify(u.start).free_symbols - set(self.parameters):
+                raise ValueError(f"the start of {u.name} may only involve parameters")
 
     @property
     def unknown_symbols(self) -> tuple[sp.Symbol, ...]:
@@ -135,6 +160,11 @@ class System:
     def residuals(self) -> tuple[sp.Expr, ...]:
         return tuple(sp.sympify(eq.lhs - eq.rhs) if isinstance(eq, sp.Eq) else sp.sympify(eq)
                      for eq in self.equations)
+
+    @property
+    def dynamic(self) -> tuple[int, ...]:
+        """Indices of the unknowns that declare a ``start`` (iterated along a trajectory)."""
+        return tuple(i for i, u in enumerate(self.unknowns) if u.start is not None)
 
     @property
     def fixed_point_map(self) -> tuple[sp.Expr, ...] | None:
@@ -152,7 +182,8 @@ class System:
 
     @property
     def spaces(self) -> tuple[Space, ...]:
-        exprs = list(self.residuals) + list(self.observables.values()) + [u.guess for u in self.unknowns]
+        exprs = (list(self.residuals) + list(self.observables.values()) + [u.guess for u in self.unknowns]
+                 + [u.start for u in self.unknowns if u.start is not None])
         return tuple(dict.fromkeys(a.space for a in averages_in(exprs)))
 
     def latex(self) -> str:
