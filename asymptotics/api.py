@@ -346,7 +346,11 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
     if precision is not None:
-        return _refine(model, variant, p, shape, values, compiled, out, int(precision), throw)
+        result = _refine(model, variant, p, shape, values, compiled, out, int(precision), throw)
+        if named:  # bound values (e.g. a separability threshold) in float64, as computed above
+            extra = {k: (float(v[0]) if not shape else np.asarray(v).reshape(shape)) for k, v in named.items()}
+            result = _replace(result, observables={**result.observables, **extra})
+        return result
     obs, status = _observables(compiled, values, out, batch)
     obs.update(named)
     result = _assemble(model, variant, p, shape, obs, out, status, compiled)
