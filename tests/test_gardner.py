@@ -1,7 +1,6 @@
 """gardner: Cover's value, Gardner's integral, limits, equivalence with max-margin, exact finite-p Monte Carlo."""
 
 import json
-import math
 import pathlib
 
 import numpy as np
