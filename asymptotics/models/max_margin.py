@@ -38,6 +38,15 @@ Separability threshold (Candès & Sur 2020; MRSY): the data are separable w.h.p.
 observable ``separability_threshold``. Limits: kappa* -> 0 as psi -> psi*+; kappa* ~ sqrt(psi - 1)
 and c1* -> 0 (test error -> 1/2) as psi -> inf: no benign overfitting with isotropic features.
 Pure-noise labels (flip = 1/2) reduce to Gardner's capacity: ``E (kappa - Z)_+^2 = psi``.
+
+Variant ``general`` (MRSY's general-covariance setting, finite p): ``x ~ N(0, Sigma)`` with Sigma
+given by its eigenvalues and theta* by its coordinates in that basis, n samples; still
+``||theta||_2 <= 1``. The score of theta_hat is ``c1 G + c2 Z`` (G the standardised teacher score)
+with ``c1² + c2²`` = Var(<theta_hat, x>) (``score_variance``), and the test error is the isotropic
+formula in (c1, c2). Its equations are the vanishing-penalty limit of the ``erm`` fixed point for
+the hinge loss (see :func:`general_system`), checked against the isotropic equations at Sigma = I,
+against ``erm`` at small penalty and against the exact SVM. Separability, being invariant under
+x -> Sigma^{-1/2} x, has the isotropic threshold; ``n`` above ``max_samples = p/psi*`` raises.
 """
 
 from __future__ import annotations
