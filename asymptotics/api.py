@@ -212,7 +212,7 @@ def _homotopy(compiled, problem, out: SolverOutput, failed, max_iterations) -> S
             return inner.solve(BatchProblem(compiled, {**problem._shared, **vals}, 1), u0)
 
         sub = BatchProblem(compiled, {**problem._shared, **{k: np.array([start[k]]) for k in scalar_names}}, 1)
-        first = inner.solve(sub, sub.guess())
+        first = _solver("newton", max_iterations).solve(sub, sub.guess())  # from the guess: full budget
         if first.status[0] != Status.CONVERGED:
             continue
         walked = walker.walk(solve_at, to_walk(start), to_walk(target), first.u[0])

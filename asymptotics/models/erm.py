@@ -51,9 +51,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..symbolic import Average, System, Unknown, tensor
+from .. import spectra
+from ..symbolic import Average, ParamSpace, System, Unknown, tensor
 from ..symbolic.functions import Sigmoid, Softplus
-from ..validation import Interval, OneOf, param
+from ..validation import Array, Interval, OneOf, param
 from ._classification import FLIP_DOMAIN, LINK_DOMAIN, Phi, label_mean, phi, prox_logistic
 from ._registry import Model, Reference, Variant, register
 
@@ -129,9 +130,17 @@ def _breakpoints(loss: str):
 
 _SYSTEMS: dict = {}
 
+# General covariance (finite p): eigenvalues s_j of Sigma and the teacher's coordinates b_j in its
+# eigenbasis; the number of samples n; the penalty lam on the unnormalised weights.
+n_samples = sp.Symbol("n", positive=True)
+dim, power = sp.symbols("dim_erm power_erm", positive=True)  # prepared: p and b'Sigma b
+vhat = sp.Symbol("V_hat", nonnegative=True)
+s_j, b_j = sp.symbols("s_j b_j", real=True)
+SPECTRUM = ParamSpace("erm_spectrum", {s_j: "eigenvalues", b_j: "target"})
 
-def system(loss: str, link: str) -> System:
-    key = (loss, link)
+
+def system(loss: str, link: str, general: bool = False) -> System:
+    key = (loss, link, general)
     if key in _SYSTEMS:
         return _SYSTEMS[key]
     u = sp.Symbol("u_erm", real=True)
@@ -155,41 +164,79 @@ def system(loss: str, link: str) -> System:
     q_hat = 2 * alpha * I(lambda xi: z0(xi) * gap(xi) ** 2) / V ** 2
     v_hat = 2 * alpha * I(lambda xi: z0(xi) * (1 - at(dp_u, xi))) / V
     m_hat = 2 * alpha * I(lambda xi: dz0(xi) * gap(xi)) / V
-
-    # guess: the large-penalty solution w ≈ (|L'(0)|/lam) sum_i y_i x_i/sqrt d, whose cosine with
-    # w* is E[yG]/sqrt(signal (1/alpha + E[yG]²/signal)) and whose norm² is (..)² (alpha + alpha² E[yG]²/signal)
-    yg2 = label_mean(link, signal, flip) ** 2  # E[y G]²/signal (G standardised)
-    scale = -slope0 / (lam + alpha)
-    guess_cos = sp.sqrt(yg2 / (1 / alpha + yg2))
-    guess_log_q = sp.log(scale ** 2 * (alpha + alpha ** 2 * yg2))
-
     threshold = slope0 * V / sp.sqrt(q)  # training point misclassified iff xi below this
     half_line = lambda f, top: _integral(f, [], lo=-XI_MAX, hi=top, two_d=two_d)
-    system_ = System(
-        parameters=(alpha, lam, signal, flip),
-        unknowns=(
-            Unknown(cos, guess=guess_cos, lower=-1.0, upper=1.0, doc="cosine(w_hat, w*)"),
-            Unknown(log_q, guess=guess_log_q, doc="log ||w_hat||²/d"),
-            Unknown(log_v, guess=-sp.log(lam + alpha / 2), doc="log of the response V"),
-        ),
-        # V (lam + V_hat) = 1, m = signal m_hat V, q = (signal m_hat² + q_hat) V², scaled to O(1)
-        equations=(
-            V * (lam + v_hat) - 1,
-            cos - sp.sqrt(signal) * m_hat * V / sp.sqrt(q),
-            1 - (signal * m_hat ** 2 + q_hat) * V ** 2 / q,
-        ),
-        observables={
-            "m": m,
-            "q": q,
-            "V": V,
-            "cosine": cos,
-            "test_error": 2 * half_line(z0, 0),
-            "train_loss": 2 * I(lambda xi: z0(xi) * loss_u.xreplace({u: at(p_u, xi)})),
-            "train_error": 2 * half_line(z0, _clip(threshold)),
-        },
-        # the guess is the large-penalty solution: points it misses are reached from lam >= 20 alpha
-        homotopy={lam: sp.Max(lam, 20 * (1 + alpha))},
+    observables = {
+        "m": m,
+        "q": q,
+        "V": V,
+        "cosine": cos,
+        "test_error": 2 * half_line(z0, 0),
+        "train_loss": 2 * I(lambda xi: z0(xi) * loss_u.xreplace({u: at(p_u, xi)})),
+        "train_error": 2 * half_line(z0, _clip(threshold)),
+    }
+    unknowns = lambda g_cos, g_log_q, g_log_v: (
+        Unknown(cos, guess=g_cos, lower=-1.0, upper=1.0, doc="cosine between the student's and the teacher's scores"),
+        Unknown(log_q, guess=g_log_q, doc="log of the variance q of the student's score"),
+        Unknown(log_v, guess=g_log_v, doc="log of the response V"),
     )
+    if not general:
+        # guess: the large-penalty solution w ≈ (|L'(0)|/lam) sum_i y_i x_i/sqrt d, whose cosine with
+        # w* is E[yG]/sqrt(signal/alpha + E[yG]²) and whose norm² is (..)² (alpha + alpha² E[yG]²/signal)
+        yg2 = label_mean(link, signal, flip) ** 2  # E[y G]²/signal (G standardised)
+        scale = -slope0 / (lam + alpha)
+        system_ = System(
+            parameters=(alpha, lam, signal, flip),
+            unknowns=unknowns(sp.sqrt(yg2 / (1 / alpha + yg2)),
+                              sp.log(scale ** 2 * (alpha + alpha ** 2 * yg2)), -sp.log(lam + alpha / 2)),
+            # V (lam + V_hat) = 1, m = signal m_hat V, q = (signal m_hat² + q_hat) V², scaled to O(1)
+            equations=(
+                V * (lam + v_hat) - 1,
+                cos - sp.sqrt(signal) * m_hat * V / sp.sqrt(q),
+                1 - (signal * m_hat ** 2 + q_hat) * V ** 2 / q,
+            ),
+            observables=observables,
+            # the guess is the large-penalty solution: points it misses are reached from lam >= 20 alpha
+            homotopy={lam: sp.Max(lam, 20 * (1 + alpha))},
+        )
+    else:
+        # In the normalised variables of the isotropic equations: d = number of eigenvalues,
+        # alpha = n/d, penalty lam/d, teacher theta_j = sqrt(d) b_j, scores x'w (= <sqrt(d) w, x>/sqrt d).
+        # d and rho = b'Sigma b enter the channel integrals, so they are prepared numbers (sums of
+        # the inputs), and V_hat, which sits inside the spectral sums, is an unknown of its own
+        # (averages do not nest).
+        lam_r = lam / dim
+        sub = {alpha: n_samples / dim, signal: power}
+        mh, qh, vh = (e.xreplace(sub) for e in (m_hat, q_hat, v_hat))
+        v_hat_u = vhat  # may be exactly 0 (hinge at large penalty: no point on the flat part)
+        denom = lam_r + v_hat_u * s_j
+        v_prior = Average(s_j / denom, SPECTRUM) / dim
+        m_prior = mh * Average(s_j ** 2 * b_j ** 2 / denom, SPECTRUM)
+        q_prior = (mh ** 2 * Average(s_j ** 3 * b_j ** 2 / denom ** 2, SPECTRUM)
+                   + qh / dim * Average(s_j ** 2 / denom ** 2, SPECTRUM))
+        # guess: the large-penalty solution w ≈ (|L'(0)|/lam) sum_i y_i x_i
+        yg = label_mean(link, power, flip) * sp.sqrt(power)   # E[y x'b]
+        c = -slope0 / lam
+        m0 = c * n_samples * yg * Average(s_j ** 2 * b_j ** 2, SPECTRUM) / power
+        q0 = c ** 2 * (n_samples * Average(s_j ** 2, SPECTRUM)
+                       + n_samples ** 2 * yg ** 2 * Average(s_j ** 3 * b_j ** 2, SPECTRUM) / power ** 2)
+        trace = Average(s_j, SPECTRUM)
+        v0 = trace / (lam + n_samples * trace / dim / 2)
+        system_ = System(
+            parameters=(n_samples, lam, flip, dim, power),
+            unknowns=unknowns(m0 / sp.sqrt(power * q0), sp.log(q0), sp.log(v0)) + (
+                Unknown(vhat, guess=n_samples / dim / (1 + v0), lower=0.0, doc="V_hat"),),
+            equations=(
+                1 - v_prior / V,
+                cos - m_prior / sp.sqrt(power * q),
+                1 - q_prior / q,
+                v_hat_u - vh,
+            ),
+            observables={**{k: e.xreplace(sub) for k, e in observables.items()},
+                         "m": cos * sp.sqrt(power * q), "signal": power},
+            observable_docs={"signal": "b'Sigma b, the teacher score's power"},
+            homotopy={lam: sp.Max(lam, 20 * (n_samples + dim) * trace)},
+        )
     _SYSTEMS[key] = system_
     return system_
 
@@ -205,6 +252,37 @@ class Params:
     signal: float = param(1.0, domain=Interval(0, np.inf),
                           doc="||w*||²/d: the variance of the teacher score <w*, x>/sqrt d", symbol="ρ")
     flip: float = param(0.0, domain=FLIP_DOMAIN, doc="label-flip probability", symbol="ε")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeneralParams:
+    """x ~ N(0, Sigma) with Sigma given by its eigenvalues, the teacher b by its coordinates in
+    Sigma's eigenbasis (finite p); scores x'w, no 1/sqrt(d)."""
+
+    n: float = param(domain=Interval(0, np.inf), doc="number of samples")
+    lam: float = param(domain=Interval(0, np.inf),
+                       doc="ridge penalty: (lam/2)||w||² added to the sum of the losses (scores x'w)",
+                       symbol="λ", aliases=("lambda",))
+    loss: str = param("logistic", domain=OneOf(LOSSES), doc="'square', 'logistic' or 'hinge' (margin losses)")
+    link: str = param("sign", domain=LINK_DOMAIN, doc="teacher link f of the score x'b")
+    flip: float = param(0.0, domain=FLIP_DOMAIN, doc="label-flip probability", symbol="ε")
+    eigenvalues: np.ndarray = param(domain=Array(Interval(0, np.inf, low_closed=True)),
+                                    doc="eigenvalues of Sigma (length p)")
+    target: np.ndarray = param(domain=Array(Interval()), doc="teacher b in Sigma's eigenbasis (length p); "
+                               "the score's power b'Sigma b plays the role of signal")
+
+    conveniences = {"spectrum": ("eigenvalues", "target")}
+
+    @classmethod
+    def expand(cls, values: dict) -> dict:
+        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
+        return spectra.expand_spectrum_argument(values)
+
+    def check(self):
+        spectra.check_spectrum_arrays("erm", self.eigenvalues, target=self.target)
+        if not np.any(self.eigenvalues * self.target ** 2 > 0):
+            from ..validation import ParameterError
+            raise ParameterError("erm: the teacher has no power (b'Sigma b = 0); give a non-zero 'target'")
 
 
 _BIB_AUBIN = """@inproceedings{aubin2020generalization,
@@ -233,7 +311,13 @@ MODEL = register(Model(
     summary="ridge-penalised convex ERM (square, logistic, hinge) on GLM teacher labels: overlaps, errors, loss",
     variants=(Variant("isotropic", Params, lambda p: system(p.loss, p.link),
                       "x ~ N(0, I_d), n/d -> alpha, margin loss + (lam/2)||w||²",
-                      example={"alpha": 2.0, "lam": 0.1, "loss": "logistic", "link": "sign", "flip": 0.1}),),
+                      example={"alpha": 2.0, "lam": 0.1, "loss": "logistic", "link": "sign", "flip": 0.1}),
+              Variant("general", GeneralParams, lambda p: system(p.loss, p.link, general=True),
+                      "x ~ N(0, Sigma) at finite p (spectrum and teacher coordinates), n samples",
+                      prepare=lambda p: {"dim_erm": float(p.eigenvalues.size),
+                                         "power_erm": float(np.sum(p.eigenvalues * p.target ** 2))},
+                      example={"n": 150, "lam": 1.0, "loss": "logistic", "link": "sign", "flip": 0.05,
+                               "spectrum": "power-law:p=200,decay=1.2,source=0.5"})),
     references=(
         Reference("aubin2020generalization", _BIB_AUBIN,
                   "Sec. 2-3: replica fixed point for ERM in GLMs with ridge penalty (m, q, V and hats)"),
@@ -242,8 +326,8 @@ MODEL = register(Model(
     ),
     conventions=__doc__.split("\n\n", 1)[1],
     observables={
-        "m": "<w_hat, w*>/d",
-        "q": "||w_hat||²/d",
+        "m": "covariance of the student's and the teacher's scores (<w_hat, w*>/d isotropic; b'Sigma w_hat general)",
+        "q": "variance of the student's score (||w_hat||²/d isotropic; w_hat'Sigma w_hat general)",
         "cosine": "m/sqrt(signal q): cosine between w_hat and w*",
         "V": "response: the proximal step of the training fields, h_i = prox_{V loss}(omega_i)",
         "test_error": "misclassification rate of sign(<w_hat, x>) on a fresh sample (includes label noise)",

@@ -369,3 +369,72 @@ register_simulator(Simulator(
                 "hinge: dual box QP (L-BFGS-B); test error exact from the cosine",
     example={"n": 120, "alpha": 2.0, "lam": 0.1, "loss": "logistic", "link": "sign", "flip": 0.1},
 ))
+
+
+def _erm_general_trial(params, sizes, rng):
+    n = params.n
+    if n != int(n):
+        raise ParameterError(f"erm: simulation needs an integer sample size 'n'; got {n!r}")
+    n = int(n)
+    s, b = params.eigenvalues, params.target
+    x = rng.standard_normal((n, s.size)) * np.sqrt(s)
+    score = x @ b
+    y = label_draw(rng, score, params.link, params.flip)
+    lam = params.lam
+    if params.loss == "square":
+        w = np.linalg.solve(x.T @ x + lam * np.eye(s.size), x.T @ y)
+    elif params.loss == "logistic":
+        w = logistic_mle(x, (y > 0).astype(float), lam=lam)
+        if w is None:  # pragma: no cover - strictly convex with lam > 0
+            raise RuntimeError("penalised logistic regression did not converge")
+    else:
+        w = _hinge_ridge(x, y, lam)
+    margins = y * (x @ w)
+    losses = {"square": (1 - margins) ** 2 / 2, "logistic": np.logaddexp(0.0, -margins),
+              "hinge": np.maximum(0.0, 1 - margins)}[params.loss]
+    power = float(np.sum(s * b * b))
+    m = float(np.sum(s * b * w))   # Cov(x'b, x'w)
+    q = float(np.sum(s * w * w))   # Var(x'w)
+    cosine = m / math.sqrt(power * q)
+    return {"m": m, "q": q, "cosine": cosine,
+            "test_error": test_error_from_cosine(cosine, params.link, power, params.flip),
+            "train_loss": losses.mean(), "train_error": np.mean(margins < 0)}
+
+
+register_simulator(Simulator(
+    model="erm", variant="general", trial=_erm_general_trial,
+    description="x ~ N(0, diag(eigenvalues)), teacher b = target; the estimators of the isotropic "
+                "twin on unnormalised scores x'w",
+    example={"n": 150, "lam": 1.0, "loss": "logistic", "link": "sign", "flip": 0.05,
+             "spectrum": "power-law:p=200,decay=1.2,source=0.5"},
+))
+
+
+def _max_margin_general_trial(params, sizes, rng):
+    n = params.n
+    if n != int(n):
+        raise ParameterError(f"max-margin: simulation needs an integer sample size 'n'; got {n!r}")
+    n = int(n)
+    s, b = params.eigenvalues, params.target
+    x = rng.standard_normal((n, s.size)) * np.sqrt(s)
+    y = label_draw(rng, x @ b, params.link, params.flip)
+    w = hard_margin(y[:, None] * x)
+    if w is None:
+        nan = float("nan")
+        return {"margin": nan, "cosine": nan, "test_error": nan, "score_variance": nan, "c1": nan, "c2": nan}
+    power = float(np.sum(s * b * b))
+    norm2 = float(w @ w)
+    q = float(np.sum(s * w * w))
+    cosine = float(np.sum(s * b * w)) / math.sqrt(power * q)
+    score_var = q / norm2
+    return {"margin": 1 / math.sqrt(norm2), "cosine": cosine, "score_variance": score_var,
+            "c1": cosine * math.sqrt(score_var), "c2": math.sqrt(score_var * max(1 - cosine ** 2, 0.0)),
+            "test_error": test_error_from_cosine(cosine, params.link, power, params.flip)}
+
+
+register_simulator(Simulator(
+    model="max-margin", variant="general", trial=_max_margin_general_trial,
+    description="x ~ N(0, diag(eigenvalues)), theta* = target; exact hard-margin SVM (LDP by NNLS); "
+                "cosine between the scores x'w_hat and x'theta*",
+    example={"n": 60, "flip": 0.1, "spectrum": "power-law:p=120,decay=1.2,source=0.5"},
+))

@@ -32,7 +32,8 @@ class Continuation:
 
     def walk(self, solve_at: Callable[[Mapping[str, float], np.ndarray], SolverOutput],
              start: Mapping[str, float], target: Mapping[str, float], u_start: np.ndarray) -> SolverOutput:
-        keys = [k for k in target if k in start and start[k] != target[k]]
+        # only scalar parameters move (array parameters, e.g. a spectrum, are shared along the path)
+        keys = [k for k in target if k in start and np.ndim(target[k]) == 0 and start[k] != target[k]]
 
         def at(s):
             return {**target, **{k: start[k] + s * (target[k] - start[k]) for k in keys}}
