@@ -207,6 +207,7 @@ class _Store:
         return table.to_pandas(), meta
 
     def append(self, frame: pd.DataFrame):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._columns is None:
             self._columns = list(frame.columns)
         frame = frame.reindex(columns=self._columns)

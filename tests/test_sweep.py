@@ -41,7 +41,7 @@ def test_simulation_sweep_equals_direct_simulation():
 
 def test_store_roundtrip_and_nothing_recomputed(tmp_path):
     for ext in ("csv", "parquet"):
-        store = tmp_path / f"run.{ext}"
+        store = tmp_path / "new" / "folder" / f"run.{ext}"  # folders are created
         first = sweep("ridge", GRID, store=store, workers=1, **SIM)
         before = store.stat().st_mtime_ns
         again = sweep("ridge", GRID, store=store, workers=1, **SIM)
