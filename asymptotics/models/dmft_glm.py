@@ -143,7 +143,28 @@ def spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value: flo
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Schedule:
+    """The (S)GD schedule fields shared by the DMFT classification models (dmft-glm, dmft-gmm)."""
+
+    batch: float = param(1.0, domain=Interval(0, 1, high_closed=True), doc="mini-batch fraction: "
+                         "each sample is in the batch of a step with probability batch (1 = full-batch "
+                         "gradient descent)", symbol="b")
+    persistence: float = param(0.0, domain=Interval(0, np.inf, low_closed=True, high_closed=True),
+                               doc="persistence time of the batch selection: 0 = a fresh batch every "
+                               "step (plain SGD), tau > 0 = persistent SGD (mean time a sample stays in "
+                               "the batch; needs tau >= step max(1, b/(1-b))), inf = frozen batch",
+                               symbol="τ")
+    smoothing: float = param(0.1, domain=_NONNEG, doc="width ε of the mollified hinge "
+                             "ε log(1 + e^{(1-yh)/ε}) (loss='hinge' only; the DMFT needs ε > 0, the "
+                             "simulator runs the exact hinge at 0)", symbol="ε")
+    paths: float = param(2000, domain=Integer(100, np.inf, True), doc="sampled paths of the DMFT "
+                         "sample process (Monte Carlo error ~ 1/sqrt(paths); unused where the square "
+                         "loss makes the DMFT exact at batch = 1)")
+    seed: float = param(0, domain=Integer(0, np.inf, True), doc="seed of the sampled paths")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Params(Schedule):
     """Teacher-student GLM, x ~ N(0, I_d), n/d -> alpha; (mini-batch) gradient descent from θ = 0."""
 
     alpha: float = param(domain=_POS, doc="sample ratio n/d", symbol="α")
@@ -159,21 +180,6 @@ class Params:
     loss: str = param("logistic", domain=OneOf(tuple(LOSSES)), doc="training loss ℓ(y, h)")
     teacher: str = param("sign", domain=OneOf(tuple(TEACHERS)), doc="label model: 'sign' "
                          "(classification) or 'linear' (regression)")
-    batch: float = param(1.0, domain=Interval(0, 1, high_closed=True), doc="mini-batch fraction: "
-                         "each sample is in the batch of a step with probability batch (1 = full-batch "
-                         "gradient descent)", symbol="b")
-    persistence: float = param(0.0, domain=Interval(0, np.inf, low_closed=True, high_closed=True),
-                               doc="persistence time of the batch selection: 0 = a fresh batch every "
-                               "step (plain SGD), tau > 0 = persistent SGD (mean time a sample stays in "
-                               "the batch; needs tau >= step max(1, b/(1-b))), inf = frozen batch",
-                               symbol="τ")
-    smoothing: float = param(0.1, domain=_NONNEG, doc="width ε of the mollified hinge "
-                             "ε log(1 + e^{(1-yh)/ε}) (loss='hinge' only; the DMFT needs ε > 0, the "
-                             "simulator runs the exact hinge at 0)", symbol="ε")
-    paths: float = param(2000, domain=Integer(100, np.inf, True), doc="sampled paths of the DMFT "
-                         "sample process (Monte Carlo error ~ 1/sqrt(paths); unused for square loss "
-                         "with linear teacher at batch = 1, which is exact)")
-    seed: float = param(0, domain=Integer(0, np.inf, True), doc="seed of the sampled paths")
 
     def check(self):
         check_schedule(self, "dmft-glm")

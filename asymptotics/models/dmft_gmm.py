@@ -53,9 +53,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import Integer, Interval, OneOf, param
+from ..validation import Interval, OneOf, param
 from ._registry import Model, Reference, Variant, register
-from .dmft_glm import _BIB_GERBELOT, _BIB_MKUZ, LOSSES, _method, check_schedule, theory_spec
+from .dmft_glm import _BIB_GERBELOT, _BIB_MKUZ, LOSSES, Schedule, _method, check_schedule, theory_spec
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
@@ -73,7 +73,7 @@ C_\ell &= \alpha \Delta\, \mathbb E[s_k \ell'_k\, s_j \ell'_j],\quad
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Schedule):
     """Two symmetric Gaussian clusters ±v*/sqrt(d) of variance Δ, n/d -> alpha; (mini-batch)
     gradient descent from θ = 0 on a perceptron without bias."""
 
@@ -88,21 +88,6 @@ class Params:
     signal: float = param(1.0, domain=_POS, doc="squared norm ||v*||²/d of the cluster mean "
                           "(MKUZ: 1)", symbol="ρ")
     loss: str = param("logistic", domain=OneOf(tuple(LOSSES)), doc="training loss ℓ(y, h)")
-    batch: float = param(1.0, domain=Interval(0, 1, high_closed=True), doc="mini-batch fraction: "
-                         "each sample is in the batch of a step with probability batch (1 = full-batch "
-                         "gradient descent)", symbol="b")
-    persistence: float = param(0.0, domain=Interval(0, np.inf, low_closed=True, high_closed=True),
-                               doc="persistence time of the batch selection: 0 = a fresh batch every "
-                               "step (plain SGD), tau > 0 = persistent SGD (mean time a sample stays in "
-                               "the batch; needs tau >= step max(1, b/(1-b))), inf = frozen batch",
-                               symbol="τ")
-    smoothing: float = param(0.1, domain=_NONNEG, doc="width ε of the mollified hinge "
-                             "ε log(1 + e^{(1-yh)/ε}) (loss='hinge' only; the DMFT needs ε > 0, the "
-                             "simulator runs the exact hinge at 0)", symbol="ε")
-    paths: float = param(2000, domain=Integer(100, np.inf, True), doc="sampled paths of the DMFT "
-                         "sample process (Monte Carlo error ~ 1/sqrt(paths); unused for the square "
-                         "loss at batch = 1, which is exact)")
-    seed: float = param(0, domain=Integer(0, np.inf, True), doc="seed of the sampled paths")
 
     def check(self):
         check_schedule(self, "dmft-gmm")

@@ -26,6 +26,7 @@ import sympy as sp
 from ..symbolic import System
 from ..validation import Interval, param
 from ._classification import pos2_unit
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 kappa = sp.Symbol("kappa", nonnegative=True)
@@ -48,12 +49,6 @@ class Params:
                          aliases=("margin",))
 
 
-_BIB_GARDNER = """@article{gardner1988space,
-  title={The space of interactions in neural network models},
-  author={Gardner, Elizabeth},
-  journal={Journal of Physics A: Mathematical and General}, volume={21}, number={1},
-  pages={257--270}, year={1988}
-}"""
 _BIB_COVER = """@article{cover1965geometrical,
   title={Geometrical and statistical properties of systems of linear inequalities with applications
          in pattern recognition},
@@ -68,7 +63,7 @@ MODEL = register(Model(
     variants=(Variant("default", Params, SYSTEM, "random ±1 labels, Gaussian patterns",
                       example={"kappa": 0.5}),),
     references=(
-        Reference("gardner1988space", _BIB_GARDNER,
+        Reference("gardner1988space", bibliography.GARDNER1988,
                   "capacity alpha_c(kappa) = [int_{-kappa}^inf Dz (z + kappa)^2]^{-1} (replica-symmetric, "
                   "exact for kappa >= 0)"),
         Reference("cover1965geometrical", _BIB_COVER, "function counting theorem: alpha_c(0) = 2"),

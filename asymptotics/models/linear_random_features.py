@@ -44,6 +44,7 @@ import sympy as sp
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
 from ..validation import Array, Interval, param
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -163,11 +164,6 @@ _BIB_BACH = """@article{bach2024high,
   journal={SIAM Journal on Mathematics of Data Science}, volume={6}, number={1}, pages={26--50},
   year={2024}, note={arXiv:2303.01372}
 }"""
-_BIB_AZP = """@article{atanasov2024scaling,
-  title={Scaling and renormalization in high-dimensional regression},
-  author={Atanasov, Alexander B. and Zavatone-Veth, Jacob A. and Pehlevan, Cengiz},
-  journal={arXiv preprint arXiv:2405.00592}, year={2024}
-}"""
 
 MODEL = register(Model(
     name="linear-random-features",
@@ -185,7 +181,7 @@ MODEL = register(Model(
         Reference("bach2024high", _BIB_BACH,
                   "asymptotic equivalents of bias and variance of (ridge / min-norm) least squares with "
                   "random projections [equation numbers not verified in source]"),
-        Reference("atanasov2024scaling", _BIB_AZP,
+        Reference("atanasov2024scaling", bibliography.AZP2024,
                   "linear random features: S-transform composition of the renormalized ridges; "
                   "GCV identity E_tr = (λ/κ)² E_g [section numbers not verified in source]"),
     ),

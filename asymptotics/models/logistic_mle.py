@@ -39,6 +39,7 @@ import sympy as sp
 from ..symbolic import Average, Bound, System, Unknown, gaussian
 from ..validation import Interval, param
 from ._classification import prox_logistic, separability_system, sigmoid
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 kappa, signal = sp.symbols("kappa signal", nonnegative=True)
@@ -106,13 +107,6 @@ _BIB_SC = """@article{sur2019modern,
   journal={Proceedings of the National Academy of Sciences}, volume={116}, number={29},
   pages={14516--14525}, year={2019}
 }"""
-_BIB_CS = """@article{candes2020phase,
-  title={The phase transition for the existence of the maximum likelihood estimate in
-         high-dimensional logistic regression},
-  author={Cand{\\`e}s, Emmanuel J. and Sur, Pragya},
-  journal={The Annals of Statistics}, volume={48}, number={1}, pages={27--42}, year={2020},
-  note={arXiv:1804.09753}
-}"""
 
 MODEL = register(Model(
     name="logistic-mle",
@@ -123,7 +117,7 @@ MODEL = register(Model(
         Reference("sur2019modern", _BIB_SC,
                   "the (alpha, sigma, lambda) system and its meaning; headline example kappa = 0.2, "
                   "gamma² = 5: alpha ≈ 1.5 (equation numbers not verified in source)"),
-        Reference("candes2020phase", _BIB_CS, "Thm 1: the MLE exists iff kappa < h_MLE(gamma)"),
+        Reference("candes2020phase", bibliography.CANDES_SUR2020, "Thm 1: the MLE exists iff kappa < h_MLE(gamma)"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],
     observables={

@@ -61,6 +61,7 @@ from ..symbolic import Average, Bound, System, Unknown
 from ..validation import Array, Interval, ParameterError, param
 from ._classification import (FLIP_DOMAIN, LINK_DOMAIN, error_moment, label_mean, margin_moment,
                               separability_system)
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 from . import erm as _erm
 
@@ -279,19 +280,6 @@ _BIB_DKT = """@article{deng2022model,
   journal={Information and Inference: A Journal of the IMA}, volume={11}, number={2},
   pages={435--495}, year={2022}, note={arXiv:1911.05822}
 }"""
-_BIB_CS = """@article{candes2020phase,
-  title={The phase transition for the existence of the maximum likelihood estimate in
-         high-dimensional logistic regression},
-  author={Cand{\\`e}s, Emmanuel J. and Sur, Pragya},
-  journal={The Annals of Statistics}, volume={48}, number={1}, pages={27--42}, year={2020},
-  note={arXiv:1804.09753}
-}"""
-_BIB_GARDNER = """@article{gardner1988space,
-  title={The space of interactions in neural network models},
-  author={Gardner, Elizabeth},
-  journal={Journal of Physics A: Mathematical and General}, volume={21}, number={1},
-  pages={257--270}, year={1988}
-}"""
 
 MODEL = register(Model(
     name="max-margin",
@@ -311,8 +299,8 @@ MODEL = register(Model(
                   "(c1*, c2*) (isotropic case derived here from Gordon's theorem; equation numbers "
                   "not verified in source)"),
         Reference("deng2022model", _BIB_DKT, "CGMT characterisation of the hard-margin SVM (isotropic)"),
-        Reference("candes2020phase", _BIB_CS, "Thm 1: separability threshold (psi* here)"),
-        Reference("gardner1988space", _BIB_GARDNER, "pure-noise labels: capacity E(kappa - Z)_+^2 = psi"),
+        Reference("candes2020phase", bibliography.CANDES_SUR2020, "Thm 1: separability threshold (psi* here)"),
+        Reference("gardner1988space", bibliography.GARDNER1988, "pure-noise labels: capacity E(kappa - Z)_+^2 = psi"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],
     observables={

@@ -29,6 +29,7 @@ import sympy as sp
 from ..symbolic import Average, System, Unknown, gaussian
 from ..validation import Interval, param
 from ._classification import HERMITE_ORDER, pos2_unit, sigmoid
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 intercept = sp.Symbol("intercept", real=True)
@@ -61,20 +62,13 @@ class Params:
                           doc="gamma0² = lim Var(x'beta)", symbol="γ₀²")
 
 
-_BIB_CS = """@article{candes2020phase,
-  title={The phase transition for the existence of the maximum likelihood estimate in
-         high-dimensional logistic regression},
-  author={Cand{\\`e}s, Emmanuel J. and Sur, Pragya},
-  journal={The Annals of Statistics}, volume={48}, number={1}, pages={27--42}, year={2020},
-  note={arXiv:1804.09753}
-}"""
 
 MODEL = register(Model(
     name="mle-existence",
     summary="Candès–Sur phase transition h_MLE(intercept, gamma0): the logistic MLE exists iff p/n < it",
     variants=(Variant("default", Params, SYSTEM, "logistic labels with intercept, Gaussian covariates",
                       example={"intercept": 0.5, "signal": 1.0}),),
-    references=(Reference("candes2020phase", _BIB_CS,
+    references=(Reference("candes2020phase", bibliography.CANDES_SUR2020,
                           "Thm 1: h_MLE(beta0, gamma0) = min_{t0,t1} E(t0 Y + t1 V - Z)_+^2 "
                           "(equation number not verified in source)"),),
     conventions=__doc__.split("\n\n", 1)[1],

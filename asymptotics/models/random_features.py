@@ -60,6 +60,7 @@ import sympy as sp
 from ..activations import ActivationDomain, activation
 from ..symbolic import System, Unknown
 from ..validation import Interval, ParameterError, param
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -171,11 +172,6 @@ _BIB_MM = """@article{mei2022generalization,
   journal={Communications on Pure and Applied Mathematics}, volume={75}, number={4},
   pages={667--766}, year={2022}, note={arXiv:1908.05355}
 }"""
-_BIB_AZP = """@article{atanasov2024scaling,
-  title={Scaling and renormalization in high-dimensional regression},
-  author={Atanasov, Alexander B. and Zavatone-Veth, Jacob A. and Pehlevan, Cengiz},
-  journal={arXiv preprint arXiv:2405.00592}, year={2024}
-}"""
 
 MODEL = register(Model(
     name="random-features",
@@ -191,7 +187,7 @@ MODEL = register(Model(
         Reference("mei2022generalization", _BIB_MM,
                   "Thm 1 and Def. 1 (ν1, ν2, χ, E0, E1, E2; B, V), Thm 3 (ridgeless χ); eq. (3) "
                   "estimator [numbers recalled, not verified in source]"),
-        Reference("atanasov2024scaling", _BIB_AZP,
+        Reference("atanasov2024scaling", bibliography.AZP2024,
                   "GCV identity E_tr = (λ/κ)² E_g used for train_error via Gaussian equivalence"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],

@@ -42,6 +42,7 @@ import sympy as sp
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
 from ..validation import Array, Interval, param
+from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -177,11 +178,6 @@ _BIB_DW = """@article{dobriban2018high,
   author={Dobriban, Edgar and Wager, Stefan},
   journal={The Annals of Statistics}, volume={46}, number={1}, pages={247--279}, year={2018}
 }"""
-_BIB_AZP = """@article{atanasov2024scaling,
-  title={Scaling and renormalization in high-dimensional regression},
-  author={Atanasov, Alexander B. and Zavatone-Veth, Jacob A. and Pehlevan, Cengiz},
-  journal={arXiv preprint arXiv:2405.00592}, year={2024}
-}"""
 _BIB_BLLT = """@article{bartlett2020benign,
   title={Benign overfitting in linear regression},
   author={Bartlett, Peter L. and Long, Philip M. and Lugosi, G{\\'a}bor and Tsigler, Alexander},
@@ -206,7 +202,7 @@ MODEL = register(Model(
                   "Thm 1 (isotropic ridgeless risk), Thm 2 (general Σ ridgeless), Sec. 5 / Thm 5 "
                   "(isotropic ridge via the Marchenko–Pastur Stieltjes transform, optimal λ* = σ²γ/r²)"),
         Reference("dobriban2018high", _BIB_DW, "Thm 2.1 (isotropic ridge risk and optimal penalty)"),
-        Reference("atanasov2024scaling", _BIB_AZP,
+        Reference("atanasov2024scaling", bibliography.AZP2024,
                   "Sec. 3: renormalized ridge κ, E_g = (bias + σ²)/(1 - df2/P), E_tr = (λ/κ)² E_g"),
         Reference("bartlett2020benign", _BIB_BLLT, "effective ranks r_k, R_k and k* (spectra module)"),
     ),
