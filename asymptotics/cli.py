@@ -239,7 +239,10 @@ def cmd_demo(args):
 
 
 def _parser():
+    from . import __version__
+
     p = argparse.ArgumentParser(prog="asymptotics", description=__doc__.split("\n\n")[0])
+    p.add_argument("--version", action="version", version=f"asymptotics {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("list", help="registered models")
