@@ -341,6 +341,18 @@ class Activation:
         return np.array([self.expectation(lambda z, k=k: f(z) * he(z)[k], order) for k in range(degree + 1)])
 
 
+    def hermite_exact(self, degree: int):
+        """Exact ``mu_k = E σ(G) He_k(G)`` (sympy numbers) for k = 0..degree, or None when σ is
+        not a (piecewise) polynomial (then use :meth:`hermite`)."""
+        out = []
+        for k in range(degree + 1):
+            pieces = _pieces(sp.expand(self.expr * sp.hermite_prob(k, X)))
+            if pieces is None:
+                return None
+            out.append(_exact_expectation(pieces))
+        return out
+
+
 def _hermite(g, order: int) -> float:
     x, w = np.polynomial.hermite_e.hermegauss(order)
     return float(np.dot(w / w.sum(), g(x)))
