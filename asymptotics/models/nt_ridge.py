@@ -20,9 +20,9 @@ As N -> ∞, ``K_N`` tends to the NT kernel ``h(<x, x'>/d)`` with ``h(t) = t E[�
 for standard Gaussians of correlation t, i.e. by Mehler's formula ``h(t) = Σ_j a_j² t^(j+1)``
 with ``a_j = E[σ'(G) He_j(G)]/sqrt(j!)`` the normalized Hermite coefficients of σ'. For the ReLU,
 σ' = step and ``h(t) = t (π - arccos t)/(2π)`` (closed form used); otherwise the series is summed
-to j = 60 from the Hermite coefficients of ``asymptotics.activations`` (exact for piecewise
+to j = 300 from the Hermite coefficients of ``asymptotics.activations`` (exact for piecewise
 polynomials, Gauss–Hermite / kink-aware quadrature otherwise) and its remaining mass
-``E σ'² - Σ_{j <= 60} a_j²`` is kept in the lumped high-degree trace.
+``E σ'² - Σ_{j <= 300} a_j²`` is kept in the lumped high-degree trace.
 
 (1) **Interpolation threshold.** ``Φ`` is n x N d: it has rank at most ``min(n, N d)``, so
 interpolation of arbitrary labels needs ``N d >= n``; for generic (non-polynomial) σ' the rank is
@@ -90,9 +90,10 @@ from .linear_random_features import n, noise
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
-MEHLER_TERMS = 60
+MEHLER_TERMS = 300
 
-width, d, ridge = sp.symbols("width d ridge", positive=True)
+width, d = sp.symbols("width d", positive=True)
+ridge = sp.Symbol("ridge", nonnegative=True)
 s, t = sp.symbols("s t", real=True)
 NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, weights="multiplicities")
 
@@ -103,13 +104,30 @@ def derivative(value) -> sp.Expr:
     return sp.diff(activation(value).expr, X)
 
 
+def normalized_hermite(act, terms: int) -> np.ndarray:
+    """``a_j = E σ(G) He_j(G)/sqrt(j!)`` for j = 0..terms by the activation's (kink-aware)
+    quadrature, with the normalized recursion ``h_{j+1} = (x h_j - sqrt(j) h_{j-1})/sqrt(j+1)``
+    (stable to hundreds of terms, where He_j itself would overflow); all terms in one quadrature pass."""
+    f = act.numpy
+
+    def g(z):
+        out = np.empty((terms + 1,) + z.shape)
+        out[0] = 1.0
+        if terms >= 1:
+            out[1] = z
+        for j in range(1, terms):
+            out[j + 1] = (z * out[j] - math.sqrt(j) * out[j - 1]) / math.sqrt(j + 1)
+        return out * f(z)
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(act.expectation(g), dtype=float)
+
+
 @functools.lru_cache(maxsize=32)
 def _hermite_squares(expr: sp.Expr, terms: int, exact_upto: int = -1):
     """(a_j² for j = 0..terms as floats, E σ'², exact a_j² for j <= exact_upto or None, exact E σ'²)."""
     act = activation(expr)
-    num = act.hermite(terms)
-    fact = np.array([math.factorial(j) for j in range(terms + 1)], dtype=float)
-    a2 = num ** 2 / fact
+    a2 = normalized_hermite(act, terms) ** 2
     coefs = act.coefficients()
     exact = act.hermite_exact(exact_upto) if exact_upto >= 0 else None
     exact_sq = None if exact is None else [sp.nsimplify(b) ** 2 / sp.factorial(j) for j, b in enumerate(exact)]
