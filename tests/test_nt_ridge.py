@@ -151,3 +151,15 @@ def test_bad_simulation_inputs():
     with pytest.raises(asy.ParameterError, match="degree"):
         asy.evaluate("nt-ridge", alpha=1.0, degree=0, target_powers=TP)
     assert X.name == "x"
+
+
+def test_figure_fast():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from asymptotics.figures import get
+
+    fig, data = get("nt-interpolation").make(True)
+    sim = data[(data.kind == "simulation") & (data.ridge == 0.0)].sort_values("ratio")
+    # the smallest singular value is smallest at the threshold n = N d
+    assert sim.min_singular_value.idxmin() == sim.ratio.sub(1.0).abs().idxmin()
