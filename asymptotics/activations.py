@@ -277,6 +277,7 @@ class Activation:
 
     def expectation(self, g, order: int = 200, rule: str = "auto") -> float:
         """``E g(G)`` numerically, for a vectorized ``g``, kink-aware (see the module docstring).
+        ``g`` may return an array (..., nodes) of several integrands: the result is then an array.
 
         ``rule`` = ``auto`` (Gauss–Hermite if the activation is smooth, else composite
         Gauss–Legendre split at its breakpoints), ``hermite`` or ``legendre``.
@@ -289,7 +290,7 @@ class Activation:
             # Gauss–Hermite converges slowly when σ has singularities close to the real axis (a
             # steep tanh): compare with a lower order and switch to the composite rule if needed.
             check = _hermite(g, (3 * order) // 4)
-            if abs(value - check) > 1e-13 * max(1.0, abs(value)):
+            if np.any(np.abs(value - check) > 1e-13 * np.maximum(1.0, np.abs(value))):
                 return _composite_legendre(g, kinks)
         return value
 
@@ -341,9 +342,26 @@ class Activation:
         return np.array([self.expectation(lambda z, k=k: f(z) * he(z)[k], order) for k in range(degree + 1)])
 
 
-def _hermite(g, order: int) -> float:
+    def hermite_exact(self, degree: int):
+        """Exact ``mu_k = E σ(G) He_k(G)`` (sympy numbers) for k = 0..degree, or None when σ is
+        not a (piecewise) polynomial (then use :meth:`hermite`)."""
+        out = []
+        for k in range(degree + 1):
+            pieces = _pieces(sp.expand(self.expr * sp.hermite_prob(k, X)))
+            if pieces is None:
+                return None
+            out.append(_exact_expectation(pieces))
+        return out
+
+
+def _hermite(g, order: int):
     x, w = np.polynomial.hermite_e.hermegauss(order)
-    return float(np.dot(w / w.sum(), g(x)))
+    return _reduce(np.asarray(g(x)) @ (w / w.sum()))
+
+
+def _reduce(value):
+    """A float for a scalar integrand, an array for a vector one (``g`` returning (..., nodes))."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
 def _composite_legendre(g, kinks, half_width: float = 40.0, panel: float = 0.5, nodes: int = 48) -> float:
@@ -360,6 +378,7 @@ def _composite_legendre(g, kinks, half_width: float = 40.0, panel: float = 0.5, 
     x = (a + b) / 2 + (b - a) / 2 * xl[None, :]
     w = (b - a) / 2 * wl[None, :] * np.exp(-x ** 2 / 2) / math.sqrt(2 * math.pi)
     with np.errstate(over="ignore", invalid="ignore"):
-        vals = g(x.ravel()).reshape(x.shape)
+        vals = np.asarray(g(x.ravel()))
+        vals = vals.reshape(vals.shape[:-1] + x.shape)
     vals = np.where(w > 0, vals, 0.0)
-    return float(np.sum(w * vals))
+    return _reduce(np.sum(w * vals, axis=(-2, -1)))

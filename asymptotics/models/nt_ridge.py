@@ -1,0 +1,322 @@
+"""Neural-tangent (NT) ridge regression of a two-layer network at finite width; its interpolation
+threshold n = N d and the self-induced ridge of the min-norm NT interpolator (Montanari & Zhong).
+
+Model and conventions (stated here; Montanari–Zhong, arXiv:2007.12826, were read at abstract level
+only, so their exact normalizations are **[recalled, not verified in source]**): inputs ``x``
+uniform on the sphere of radius sqrt(d) in R^d, N hidden units ``f(x; W) = (1/sqrt N) Σ_i a_i
+σ(<w_i, x>)`` with first-layer weights ``w_i ~ N(0, I_d/d)`` iid (so ``<w_i, x> ~ N(0, 1)``
+exactly) and fixed second-layer signs; linearized around W, the fit is linear in the p = N d
+**NT features**
+
+    φ(x) = ( σ'(<w_i, x>) x / sqrt(N d) )_{i = 1..N}  ∈ R^{N d},
+
+whose Gram matrix is the empirical NT kernel ``K_N(x, x') = (<x, x'>/d) (1/N) Σ_i σ'(<w_i, x>)
+σ'(<w_i, x'>)`` (``K_N(x, x) -> E σ'(G)²``). NT ridge: ``θ̂ = Φ'(ΦΦ' + ridge I_n)^{-1} y``
+(``ridge`` added to the n x n kernel matrix, as in ``kernel-ridge``'s ``sphere`` variant; ridge = 0
+is the minimum-norm interpolator / least squares when n > N d). Labels ``y = f*(x) + ε``,
+``Var ε = noise``; ``target_powers[k] = F_k²`` is the power of the degree-k part of f*.
+
+As N -> ∞, ``K_N`` tends to the NT kernel ``h(<x, x'>/d)`` with ``h(t) = t E[σ'(u) σ'(v)]``
+for standard Gaussians of correlation t, i.e. by Mehler's formula ``h(t) = Σ_j a_j² t^(j+1)``
+with ``a_j = E[σ'(G) He_j(G)]/sqrt(j!)`` the normalized Hermite coefficients of σ'. For the ReLU,
+σ' = step and ``h(t) = t (π - arccos t)/(2π)`` (closed form used); otherwise the series is summed
+to j = 300 from the Hermite coefficients of ``asymptotics.activations`` (exact for piecewise
+polynomials, Gauss–Hermite / kink-aware quadrature otherwise) and its remaining mass
+``E σ'² - Σ_{j <= 300} a_j²`` is kept in the lumped high-degree trace.
+
+(1) **Interpolation threshold.** ``Φ`` is n x N d: it has rank at most ``min(n, N d)``, so
+interpolation of arbitrary labels needs ``N d >= n``; for generic (non-polynomial) σ' the rank is
+``min(n, N d)`` and the smallest singular value of Φ vanishes only at ``n/(N d) = 1`` (the Monte
+Carlo twin shows it: ``min_singular_value``). What Montanari–Zhong *prove* (abstract): for
+``N d >> n`` (with n, d polynomially related, up to logarithmic factors) the minimum eigenvalue of
+the empirical NT kernel is bounded away from zero, so the network interpolates arbitrary labels.
+The sharp location n = N d at proportional sizes, and the double-descent peak there, are the
+counting bound plus this package's finite-width equivalent below, checked by Monte Carlo, **not**
+a theorem of the paper. For polynomial σ' (e.g. a quadratic σ) the feature span is smaller than
+N d and the threshold moves: not covered.
+
+(2) ``sphere`` variant (finite n, d, N) **[experimental]**: the NT features treated as p = N d
+generic random features of the NT kernel, whose eigenvalues ``ξ_k`` and multiplicities N(d, k) on
+the sphere are computed at this d by Funk–Hecke (``asymptotics.kernels``, degrees 0..``degrees``
+exactly and the rest lumped through their trace). The risk is the random-features deterministic
+equivalent of ``linear-random-features`` (two renormalized ridges; Bach 2023,
+Atanasov–Zavatone-Veth–Pehlevan 2024, Defilippis–Loureiro–Misiakiewicz 2024) with Σ -> the
+kernel spectrum, ``features = N d`` and per-sample penalty ``ridge/n``. This is a Gaussian-
+equivalence heuristic for structured features (N blocks of d features sharing w_i): it is not
+proven for NT features. It has the ridgeless peak at n = N d (inf, on purpose), and
+``width = inf`` gives exactly ``kernel-ridge`` (``spectral``) with the NT kernel, which is what
+Montanari–Zhong prove the NT test error tends to for ``N d >> n``. Monte Carlo (d = 20, N = 10-80,
+n = 100-1600, ReLU): within about 15% of the simulated test error, including at the peak.
+
+(3) ``polynomial`` variant (d -> ∞, ``n = alpha d^l/l!``, ``N d >> n``; Montanari–Zhong's
+second result, structure from the abstract **[constants derived here, not verified in source]**):
+the NT kernel's degree-k coefficient is ``c_k = a_{k-1}²`` (``c_0 = 0``: constants are not
+learned at this scale), so the min-norm NT interpolator behaves like ``kernel-ridge``'s
+polynomial variant with the **self-induced ridge**
+
+    self_induced_ridge = Σ_{k > l} c_k = Σ_{j >= l} a_j² = E σ'(G)² - Σ_{j < l} a_j²,
+
+computed symbolically where σ' is a (piecewise) polynomial (ReLU: 1/4 at l = 1, 1/4 - 1/(2π) at
+l = 2) and by quadrature otherwise. The risk is isotropic ridge on the degree-l harmonics with
+``gamma = 1/alpha`` and per-sample penalty ``gamma (ridge + self_induced_ridge)/c_l``, plus the
+unlearned power. Large-d approximation **[experimental]**: at d = 20-30 the finite-d ``sphere``
+variant is the one to compare with simulations.
+
+Observables of both variants: ``excess_risk``, ``test_error``, ``train_error``, ``bias``,
+``variance``, ``df1``, ``df2``, ``kappa``. ``sphere`` adds ``kappa1`` (feature-level ridge),
+``features`` (= N d) and ``interpolation_ratio`` (= n/(N d)); ``polynomial`` adds
+``self_induced_ridge``, ``gcv`` and ``signal``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy as sp
+
+from ..activations import X, ActivationDomain, activation
+from ..kernels import multiplicity, sphere_eigenvalues
+from ..symbolic import Average, ParamSpace, System
+from ..validation import Array, Integer, Interval, ParameterError, param
+from . import _bibliography as bibliography
+from ._registry import Model, Reference, Variant, register
+from .kernel_ridge import _BIB_GMMM, _BIB_MZ, POLYNOMIAL, _single
+from .linear_random_features import _BIB_BACH, _system as _rf_system
+from .linear_random_features import lam as _lam_rf
+from .linear_random_features import n, noise
+
+_POS = Interval(0, np.inf)
+_NONNEG = Interval(0, np.inf, low_closed=True)
+MEHLER_TERMS = 300
+
+width, d = sp.symbols("width d", positive=True)
+ridge = sp.Symbol("ridge", nonnegative=True)
+s, t = sp.symbols("s t", real=True)
+NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, weights="multiplicities")
+
+
+# -- the NT kernel of σ --------------------------------------------------------------------------
+def derivative(value) -> sp.Expr:
+    """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU)."""
+    return sp.diff(activation(value).expr, X)
+
+
+def normalized_hermite(act, terms: int) -> np.ndarray:
+    """``a_j = E σ(G) He_j(G)/sqrt(j!)`` for j = 0..terms by the activation's (kink-aware)
+    quadrature, with the normalized recursion ``h_{j+1} = (x h_j - sqrt(j) h_{j-1})/sqrt(j+1)``
+    (stable to hundreds of terms, where He_j itself would overflow); all terms in one quadrature pass."""
+    f = act.numpy
+
+    def g(z):
+        out = np.empty((terms + 1,) + z.shape)
+        out[0] = 1.0
+        if terms >= 1:
+            out[1] = z
+        for j in range(1, terms):
+            out[j + 1] = (z * out[j] - math.sqrt(j) * out[j - 1]) / math.sqrt(j + 1)
+        return out * f(z)
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(act.expectation(g), dtype=float)
+
+
+@functools.lru_cache(maxsize=32)
+def _hermite_squares(expr: sp.Expr, terms: int, exact_upto: int = -1):
+    """(a_j² for j = 0..terms as floats, E σ'², exact a_j² for j <= exact_upto or None, exact E σ'²)."""
+    act = activation(expr)
+    a2 = normalized_hermite(act, terms) ** 2
+    coefs = act.coefficients()
+    exact = act.hermite_exact(exact_upto) if exact_upto >= 0 else None
+    exact_sq = None if exact is None else [sp.nsimplify(b) ** 2 / sp.factorial(j) for j, b in enumerate(exact)]
+    second = coefs.exact["second"] if coefs.exact is not None else None
+    return a2, float(coefs.second), exact_sq, second
+
+
+def hermite_content(value, degree: int) -> dict:
+    """Normalized Hermite content of σ': ``a_j² = (E σ'(G) He_j(G))²/j!`` for j = 0..degree,
+    ``second = E σ'(G)²`` and the tails ``Σ_{j >= l} a_j²`` for l = 0..degree+1 (the self-induced
+    ridge at scale l); exact sympy numbers under ``"exact"`` where σ' is a piecewise polynomial."""
+    expr = derivative(value)
+    a2, second, exact_sq, exact_second = _hermite_squares(expr, max(degree, 1), degree)
+    tails = second - np.concatenate([[0.0], np.cumsum(a2[: degree + 1])])
+    out = {"a2": a2[: degree + 1], "second": second, "tails": np.maximum(tails, 0.0), "exact": None}
+    if exact_sq is not None and exact_second is not None:
+        ex_tails = [sp.simplify(exact_second - sum(exact_sq[:l], sp.S.Zero)) for l in range(degree + 2)]
+        out["exact"] = {"a2": exact_sq, "second": exact_second, "tails": ex_tails}
+        out["a2"] = np.array([float(v) for v in exact_sq])
+        out["second"] = float(exact_second)
+        out["tails"] = np.array([max(float(v), 0.0) for v in ex_tails])
+    return out
+
+
+_TT = sp.Symbol("t", real=True)
+
+
+@functools.lru_cache(maxsize=32)
+def nt_kernel(expr: sp.Expr) -> tuple[sp.Expr, float]:
+    """(h(t), h(1) = E σ'²) of the infinite-width NT kernel of the activation ``expr``."""
+    dexpr = sp.diff(expr, X)
+    if dexpr.rewrite(sp.Piecewise).equals(sp.Heaviside(X).rewrite(sp.Piecewise)) or dexpr == sp.Heaviside(X):
+        return _TT * (sp.pi - sp.acos(_TT)) / (2 * sp.pi), 0.5
+    if dexpr.is_polynomial(X):
+        deg = int(sp.degree(dexpr, X)) if dexpr.has(X) else 0
+        exact = activation(dexpr).hermite_exact(deg)
+        return sp.expand(sum(b ** 2 / sp.factorial(j) * _TT ** (j + 1) for j, b in enumerate(exact))), \
+            float(activation(dexpr).coefficients().second)
+    a2, second, _, _ = _hermite_squares(dexpr, MEHLER_TERMS)
+    poly = sum(sp.Float(c, 17) * _TT ** (j + 1) for j, c in enumerate(a2) if c != 0.0)
+    return poly, second
+
+
+@functools.lru_cache(maxsize=64)
+def nt_sphere_spectrum(expr: sp.Expr, d: int, degree: int):
+    """(eigenvalues, multiplicities, c) of the NT kernel on the sphere at dimension d: degrees
+    0..degree exactly and one lumped entry carrying the rest of the trace ``h(1) - Σ c_k``."""
+    h, h1 = nt_kernel(expr)
+    xi = sphere_eigenvalues(h, d, degree)
+    mult = multiplicity(d, np.arange(degree + 2))
+    c = xi * mult[:-1]
+    rest = max(h1 - float(np.sum(c)), 0.0)
+    return np.maximum(np.append(xi, rest / mult[-1]), 0.0), mult, c
+
+
+# -- equations -------------------------------------------------------------------------------------
+def _subs_system(system: System, mapping: dict, parameters, extra: dict) -> System:
+    return replace(
+        system, parameters=parameters,
+        unknowns=tuple(replace(u, guess=sp.sympify(u.guess).subs(mapping)) for u in system.unknowns),
+        equations=tuple(e.subs(mapping) for e in system.equations),
+        observables={**{k: sp.sympify(v).subs(mapping) for k, v in system.observables.items()}, **extra})
+
+
+_features = width * d
+_kappa = sp.Symbol("kappa", nonnegative=True)
+SPHERE = _subs_system(
+    _rf_system(
+        (n, _lam_rf, noise, width, d, ridge),
+        df1=Average(s / (s + _kappa), NT_SPECTRUM), df2=Average(s ** 2 / (s + _kappa) ** 2, NT_SPECTRUM),
+        # θ = coefficient on each eigenfunction (function space): β = θ/sqrt(ξ) in feature space
+        t1=Average(t ** 2 / (s + _kappa), NT_SPECTRUM), t2=Average(s * t ** 2 / (s + _kappa) ** 2, NT_SPECTRUM),
+        n_samples=n, n_features=_features, trace=Average(s, NT_SPECTRUM),
+        peak=sp.And(sp.Eq(ridge, 0), sp.Eq(n, sp.Min(_features, Average(sp.Heaviside(s, 0), NT_SPECTRUM)))),
+    ),
+    {_lam_rf: ridge / n}, (n, width, d, ridge, noise),
+    {"features": _features, "interpolation_ratio": n / _features},
+)
+
+
+# -- parameters ------------------------------------------------------------------------------------
+_DOC_RIDGE = ("penalty added to the n x n NT kernel matrix ΦΦ' (θ̂ = Φ'(ΦΦ' + ridge I)^{-1} y); "
+              "0 = minimum-norm interpolation (least squares when n > N d)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SphereParams:
+    """x uniform on the sphere of radius sqrt(d); N hidden units; n samples (finite sizes)."""
+
+    n: float = param(domain=_POS, doc="number of samples")
+    width: float = param(domain=Interval(0, np.inf, high_closed=True), symbol="N", aliases=("N",),
+                         doc="number of hidden units N (p = N d NT features); inf = the NT kernel limit")
+    d: float = param(domain=Integer(3, np.inf, low_closed=True), doc="input dimension (one value, not swept)")
+    ridge: float = param(0.0, domain=_NONNEG, doc=_DOC_RIDGE, symbol="λ")
+    noise: float = param(0.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
+    activation: object = param("relu", domain=ActivationDomain(), doc="σ: a name or a sympy expression in x")
+    target_powers: np.ndarray = param(domain=Array(_NONNEG, min_size=1),
+                                      doc="F_k² = power of the degree-k part of f*, k = 0, 1, ...")
+    degrees: float = param(12, domain=Integer(1, 200, low_closed=True, high_closed=True),
+                           doc="degrees resolved exactly (higher ones lumped through their trace)")
+
+    def check(self):
+        _single("d", self.d)
+        if self.target_powers.size > _single("degrees", self.degrees) + 1:
+            raise ParameterError(
+                f"nt-ridge: 'target_powers' has degrees up to {self.target_powers.size - 1} but only "
+                f"'degrees' = {self.degrees:g} are resolved; raise 'degrees'")
+
+
+def _sphere_prepare(p: SphereParams) -> dict:
+    dd, deg = _single("d", p.d), _single("degrees", p.degrees)
+    eig, mult, _ = nt_sphere_spectrum(activation(p.activation).expr, dd, deg)
+    powers = np.zeros(deg + 2)
+    powers[: p.target_powers.size] = p.target_powers
+    return {"eigenvalues": eig, "multiplicities": mult, "coefficients": np.sqrt(powers / mult)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolynomialParams:
+    """d -> ∞ with n = alpha d^l/l! and N d >> n (the NT kernel regime of Montanari–Zhong)."""
+
+    alpha: float = param(domain=_POS, doc="n l!/d^l: samples per degree-l harmonic", symbol="α")
+    degree: float = param(domain=Integer(1, 50, low_closed=True, high_closed=True), symbol="l",
+                          doc="the scale l: n ~ d^l (one value)")
+    ridge: float = param(0.0, domain=_NONNEG, doc=_DOC_RIDGE, symbol="λ")
+    noise: float = param(0.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
+    activation: object = param("relu", domain=ActivationDomain(), doc="σ: a name or a sympy expression in x")
+    target_powers: np.ndarray = param(domain=Array(_NONNEG, min_size=1),
+                                      doc="F_k² = power of the degree-k part of f*, k = 0, 1, ...")
+
+
+def _polynomial_prepare(p: PolynomialParams) -> dict:
+    ell = _single("degree", p.degree)
+    content = hermite_content(p.activation, ell)
+    coef = np.concatenate([[0.0], content["a2"][:ell]])  # c_k = a_{k-1}², k = 0..l
+    powers = np.asarray(p.target_powers, dtype=float)
+    pw = lambda k: float(powers[k]) if k < powers.size else 0.0  # noqa: E731
+    zero = np.abs(coef) <= 1e-14 * max(content["second"], 1e-300)
+    unlearned = float(np.sum(powers[ell + 1:])) + sum(pw(k) for k in range(ell) if zero[k])
+    return {"c_l": 0.0 if zero[ell] else float(coef[ell]), "tail": float(content["tails"][ell]),
+            "F_l2": pw(ell), "unlearned": unlearned}
+
+
+_BIB_DLM = """@article{defilippis2024dimension,
+  title={Dimension-free deterministic equivalents and scaling laws for random feature regression},
+  author={Defilippis, Leonardo and Loureiro, Bruno and Misiakiewicz, Theodor},
+  journal={arXiv preprint arXiv:2405.15699}, year={2024}
+}"""
+
+TP_EXAMPLE = [0.0, 1.0, 0.5, 0.25]
+
+MODEL = register(Model(
+    name="nt-ridge",
+    summary="neural-tangent ridge / min-norm regression of a two-layer net: threshold n = N d, "
+            "self-induced ridge",
+    variants=(
+        Variant("sphere", SphereParams, SPHERE,
+                "finite n, d, N: the p = N d NT features as random features of the NT kernel "
+                "[experimental]; width = inf is kernel ridge with the NT kernel",
+                prepare=_sphere_prepare,
+                example={"n": 400, "width": 40, "d": 20, "ridge": 0.01, "noise": 0.1,
+                         "activation": "relu", "target_powers": TP_EXAMPLE}),
+        Variant("polynomial", PolynomialParams, POLYNOMIAL,
+                "d -> ∞, n = alpha d^l/l!, N d >> n: polynomial ridge with the self-induced ridge "
+                "from the Hermite content of σ' [experimental]",
+                prepare=_polynomial_prepare,
+                example={"alpha": 2.0, "degree": 2, "ridge": 0.0, "noise": 0.1, "activation": "relu",
+                         "target_powers": TP_EXAMPLE}),
+    ),
+    references=(
+        Reference("montanari2022interpolation", _BIB_MZ,
+                  "min eigenvalue of the empirical NT kernel bounded away from 0 for N d >> n; NT ridge "
+                  "error ≈ KRR with the NT kernel ≈ polynomial ridge with a self-induced ridge "
+                  "[abstract level; theorem numbers and constants not verified in source]"),
+        Reference("ghorbani2021linearized", _BIB_GMMM, "NT and RF models on the sphere for n ~ d^l"),
+        Reference("defilippis2024dimension", _BIB_DLM,
+                  "deterministic equivalent of random-feature ridge used for finite width [heuristic here]"),
+        Reference("bach2024high", _BIB_BACH, "two renormalized ridges of random projections"),
+        Reference("atanasov2024scaling", bibliography.AZP2024, "S-transform composition of the ridges"),
+    ),
+    conventions=__doc__.split("\n\n", 1)[1],
+    observables={
+        "excess_risk": "E_x (f*(x) - f̂(x))², no label noise",
+        "test_error": "excess_risk + noise",
+        "train_error": "(1/n) Σ (y_i - f̂(x_i))² (labels with noise); 0 below the threshold at ridge 0",
+        "bias": "noiseless part of excess_risk",
+        "variance": "label-noise part of excess_risk (inf at the ridgeless peak n = N d)",
+        "df1": "degrees of freedom over n",
+        "df2": "variance-amplification degrees of freedom over n",
+        "kappa": "renormalized ridge (sphere: of the kernel level, per sample; polynomial: in units of c_l)",
+    },
+))
