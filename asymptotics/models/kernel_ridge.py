@@ -156,11 +156,16 @@ class SphereParams:
                            doc="degrees resolved exactly (higher ones lumped through their trace)")
 
     def check(self):
-        _single("d", self.d)
-        if self.target_powers.size > _single("degrees", self.degrees) + 1:
-            raise ParameterError(
-                f"kernel-ridge: 'target_powers' has degrees up to {self.target_powers.size - 1} but only "
-                f"'degrees' = {self.degrees:g} are resolved; raise 'degrees'")
+        check_sphere_degrees("kernel-ridge", self)
+
+
+def check_sphere_degrees(model: str, params) -> None:
+    """One input dimension, and every target degree among the resolved ones (sphere variants)."""
+    _single("d", params.d)
+    if params.target_powers.size > _single("degrees", params.degrees) + 1:
+        raise ParameterError(
+            f"{model}: 'target_powers' has degrees up to {params.target_powers.size - 1} but only "
+            f"'degrees' = {params.degrees:g} are resolved; raise 'degrees'")
 
 
 def _single(name, value) -> int:

@@ -80,10 +80,10 @@ import sympy as sp
 from ..activations import X, ActivationDomain, activation
 from ..kernels import multiplicity, sphere_eigenvalues
 from ..symbolic import Average, ParamSpace, System
-from ..validation import Array, Integer, Interval, ParameterError, param
+from ..validation import Array, Integer, Interval, param
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
-from .kernel_ridge import _BIB_GMMM, _BIB_MZ, POLYNOMIAL, _single
+from .kernel_ridge import _BIB_GMMM, _BIB_MZ, POLYNOMIAL, _single, check_sphere_degrees
 from .linear_random_features import _BIB_BACH, _system as _rf_system
 from .linear_random_features import lam as _lam_rf
 from .linear_random_features import n, noise
@@ -230,11 +230,7 @@ class SphereParams:
                            doc="degrees resolved exactly (higher ones lumped through their trace)")
 
     def check(self):
-        _single("d", self.d)
-        if self.target_powers.size > _single("degrees", self.degrees) + 1:
-            raise ParameterError(
-                f"nt-ridge: 'target_powers' has degrees up to {self.target_powers.size - 1} but only "
-                f"'degrees' = {self.degrees:g} are resolved; raise 'degrees'")
+        check_sphere_degrees("nt-ridge", self)
 
 
 def _sphere_prepare(p: SphereParams) -> dict:

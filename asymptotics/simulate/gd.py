@@ -210,11 +210,16 @@ def _train_stats(x, y, thetas, loss, classification):
     return lval.mean(axis=0), train_error
 
 
-def _glm_n(alpha, d):
+def _samples(alpha, d, model):
+    """n = round(alpha d), at least one sample."""
     n = int(round(alpha * d))
     if n < 1:
-        raise ParameterError(f"dmft-glm: alpha*d = {alpha * d:g} gives no samples; increase d")
+        raise ParameterError(f"{model}: alpha*d = {alpha * d:g} gives no samples; increase d")
     return n
+
+
+def _glm_n(alpha, d):
+    return _samples(alpha, d, "dmft-glm")
 
 
 def _glm_trial(params, sizes, rng):
@@ -260,10 +265,7 @@ register_simulator(Simulator(
 
 # -- Gaussian mixture ----------------------------------------------------------------------------------
 def _gmm_n(alpha, d):
-    n = int(round(alpha * d))
-    if n < 1:
-        raise ParameterError(f"dmft-gmm: alpha*d = {alpha * d:g} gives no samples; increase d")
-    return n
+    return _samples(alpha, d, "dmft-gmm")
 
 
 def _gmm_trial(params, sizes, rng):
