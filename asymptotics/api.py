@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import mpmath as mp
 import numpy as np
 
 from . import models as _models
 from .codegen import compile_system
-from .solvers import (BatchProblem, Continuation, ConvergenceError, Newton, Precise, Result,
+from .solvers import (BatchProblem, Continuation, ConvergenceError, Newton, Result,
                       SolverOutput, Status)
 from .solvers.strategy import solve_batch, solve_bounded, solver
 from .validation import ParameterError
@@ -42,6 +41,17 @@ def _prepare(model, params: Mapping[str, Any]):
             values[k] = np.broadcast_to(arr, shape).reshape(-1) if arr.ndim == len(shape) and (
                 arr.shape == shape) or arr.ndim == 0 else arr
     return model, variant, p, shape, values
+
+
+def _exact_split(model, params):
+    """Exact scalars ("1/10", Fraction, mpf, ...) -> float proxies + their exact values
+    (:mod:`asymptotics.exact`); the exact values reach only the high-precision path."""
+    from . import exact as _exact
+
+    if not any(_exact.is_exact_input(v) for v in params.values()):
+        return params, {}
+    m = _models.get(model)
+    return _exact.split(m.select(params.keys()).params, params, m.name)
 
 
 def _bound_error(model, reports, status, values, scalar_names) -> ParameterError:
@@ -99,10 +109,13 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     scalar parameter may be an array, and arrays broadcast together. ``method`` is ``auto``
     (closed form if the model has one, else Newton with an Anderson fallback), ``closed-form``,
     ``newton``, ``damped`` or ``anderson``. ``precision`` (decimal digits) refines each point with
-    mpmath and returns mpmath numbers. A point that does not converge raises
-    :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
-    (``throw=False``).
+    Arb balls (python-flint) and returns mpmath numbers; scalar parameters may then be exact
+    (``"1/10"``, ``"1e-1000"``, :class:`~fractions.Fraction`, ``mpmath.mpf``; see
+    :mod:`asymptotics.exact`), and are used exactly, not rounded to float64. A point that does
+    not converge raises :class:`ConvergenceError` (``throw=True``) or is flagged in ``status``
+    with NaN observables (``throw=False``).
     """
+    params, exact = _exact_split(model, params)
     model, variant, p, shape, values = _prepare(model, params)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
@@ -112,7 +125,7 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
     if precision is not None:
-        result = _refine(model, variant, p, shape, values, compiled, out, int(precision), throw)
+        result = _refine(model, variant, p, shape, values, compiled, out, int(precision), throw, exact)
         if named:  # bound values (e.g. a separability threshold) in float64, as computed above
             extra = {k: (float(v[0]) if not shape else np.asarray(v).reshape(shape)) for k, v in named.items()}
             result = _replace(result, observables={**result.observables, **extra})
@@ -170,75 +183,10 @@ def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
     )
 
 
-def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> Result:
-    batch = out.u.shape[0]
-    precise = Precise(digits=digits)
-    dps = digits + precise.guard
-    obs_cols: dict[str, list] = {k: [] for k in compiled.observable_names}
-    u_cols: list[list] = [[] for _ in compiled.unknown_names]
-    status = out.status.copy()
-    residual = [mp.mpf(0)] * batch
-    iterations = out.iterations.copy()
-    problem = BatchProblem(compiled, values, batch)
-    with mp.workdps(dps):
-        for b in range(batch):
-            point = {k: mp.mpf(float(v)) for k, v in problem.point(b).items()
-                     if k in problem._scalar}
-            point.update({k: v for k, v in problem._shared.items()})
-            start = out.u[b] if np.all(np.isfinite(out.u[b])) else problem.guess()[b]
-            if status[b] == Status.OUTSIDE_DOMAIN:
-                for j in range(compiled.size):
-                    u_cols[j].append(mp.nan)
-                for k in obs_cols:
-                    obs_cols[k].append(mp.nan)
-                residual[b] = mp.nan
-                continue
-            steps = (point.get(compiled.iteration, mp.inf) if compiled.iteration is not None
-                     else mp.inf)
-            if compiled.size and steps != mp.inf:
-                if compiled.dynamic.size != compiled.size:
-                    raise ParameterError("precision= along an iteration needs every unknown to "
-                                         "have a start")
-                u = list(compiled.start_mp(point, dps))
-                for _ in range(int(steps)):
-                    u = list(compiled.step_mp(point, u, dps))
-                status[b] = Status.CONVERGED
-            elif compiled.size:
-                ref = precise.refine(lambda u: compiled.residual_mp(point, u, dps),
-                                     lambda u: compiled.jacobian_mp(point, u, dps),
-                                     list(start), compiled.lower, compiled.upper)
-                u = ref.u
-                status[b] = Status.CONVERGED if ref.converged else Status.MAX_ITERATIONS
-                residual[b] = ref.residual
-                iterations[b] += ref.iterations
-            else:
-                u = []
-            for j, val in enumerate(u):
-                u_cols[j].append(val)
-            for k, val in compiled.observables_mp(point, u, dps).items():
-                obs_cols[k].append(val)
+def _refine(model, variant, p, shape, values, compiled, out, digits, throw, exact=None) -> Result:
+    from . import precision as _precision  # Arb (python-flint) high-precision path
 
-    def shaped(col):
-        if not shape:
-            return col[0]
-        arr = np.empty(batch, dtype=object)
-        arr[:] = col
-        return arr.reshape(shape)
-
-    result = Result(
-        model=model.name, variant=variant.name,
-        params={name: getattr(p, name) for name in variant.param_specs},
-        observables={k: shaped(v) for k, v in obs_cols.items()},
-        unknowns={n: shaped(c) for n, c in zip(compiled.unknown_names, u_cols)},
-        status=shaped(list(status)) if shape else int(status[0]),
-        residual=shaped(residual), iterations=shaped(list(iterations)),
-        method=f"{out.method}+mpmath", shape=tuple(shape), references=model.references,
-        grid_params=variant.scalar_params,
-    )
-    if throw and np.any(status != Status.CONVERGED):
-        raise ConvergenceError(f"{model.name}: mpmath refinement did not converge to {digits} digits",
-                               result)
-    return result
+    return _precision.refine(model, variant, p, shape, values, compiled, out, digits, throw, exact)
 
 
 def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool = False,

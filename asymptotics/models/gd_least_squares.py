@@ -91,7 +91,19 @@ def _rule(gamma, time):
     return (nodes,), weights
 
 
-MP = ParametricQuadratureSpace("marchenko_pastur", (s,), (gamma, time), _rule)
+def _precise_rule(scale=1, gamma=None, time=None):
+    """The same Gauss–MP rule in Arb at the working precision, at the exact gamma (the order is
+    chosen from the float values, as for the float rule, times ``scale``)."""
+    from flint import ctx
+
+    from ..precise_rules import marchenko_pastur
+
+    order = mp_order(np.array([float(gamma)]), np.array([float(time)])) * int(scale)
+    nodes, weights = marchenko_pastur(gamma, order, ctx.prec)
+    return (nodes,), weights
+
+
+MP = ParametricQuadratureSpace("marchenko_pastur", (s,), (gamma, time), _rule, precise=_precise_rule)
 
 _filter = sp.Piecewise((sp.exp(-time * (s + lam)), sp.Eq(step, 0)),
                        ((1 - step * (s + lam)) ** steps, True))

@@ -157,14 +157,24 @@ class QuadratureSpace(Space):
 
     def __new__(cls, name: str, components: tuple[sp.Symbol, ...],
                 rule: Callable[[], tuple[tuple[np.ndarray, ...], np.ndarray]],
-                mp_rule: Callable[[int], tuple] | None = None):
+                mp_rule: Callable[[int], tuple] | None = None,
+                precise: Callable[..., tuple] | None = None):
         obj = super().__new__(cls, name, components)
         obj._rule = rule
         obj._mp_rule = mp_rule
+        obj._precise = precise
         return obj
 
     def __getnewargs__(self):
-        return (self._name, self._components, self._rule, self._mp_rule)
+        return (self._name, self._components, self._rule, self._mp_rule, self._precise)
+
+    @property
+    def precise(self):
+        """``precise(scale=1)`` -> (components, weights) as Arb balls at the current Arb precision,
+        the orders multiplied by ``scale`` (see :mod:`asymptotics.precise_rules`); None when the
+        space has no such rule (the high-precision path then uses the float64 nodes and caps the
+        digits it reports)."""
+        return self._precise
 
     def arrays(self, params):
         return self._rule()
@@ -194,14 +204,23 @@ class ParametricQuadratureSpace(Space):
     nodes_vary = True
 
     def __new__(cls, name: str, components: tuple[sp.Symbol, ...], parameters: tuple[sp.Symbol, ...],
-                rule: Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray]]):
+                rule: Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray]],
+                precise: Callable[..., tuple] | None = None):
         obj = super().__new__(cls, name, components)
         obj._parameters = tuple(parameters)
         obj._rule = rule
+        obj._precise = precise
         return obj
 
     def __getnewargs__(self):
-        return (self._name, self._components, self._parameters, self._rule)
+        return (self._name, self._components, self._parameters, self._rule, self._precise)
+
+    @property
+    def precise(self):
+        """``precise(scale=1, **params)`` -> (components, weights) as Arb balls at the current
+        Arb precision, the parameters given as Arb balls (exact where the user's were), the
+        order multiplied by ``scale``; None when the space has none (float64 nodes, capped)."""
+        return self._precise
 
     def _hashable_content(self):
         return (type(self).__name__, self._name, self._components, self._parameters)
@@ -236,7 +255,7 @@ def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None,
     Components listed in ``half`` are instead ``|z_j|`` (half-normal, density ``2 phi`` on
     ``[0, inf)``) with their own Gauss rule: write ``E h(Y G)`` for a sign-link label as
     ``(1 - eps) E h(|G|) + eps E h(-|G|)`` to keep the integrand smooth. The arbitrary-precision
-    path uses mpmath-refined nodes for normal components and the float64 rule for half-normal ones.
+    (Arb) path recomputes both rules at its working precision (:mod:`asymptotics.precise_rules`).
     """
     from .. import integrals  # local import: integrals is numeric, nodes stays importable alone
 
@@ -247,18 +266,21 @@ def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None,
         raise ValueError(f"half-normal components {sorted(map(str, stray))} are not components")
     k = len(components)
     kinds = tuple("half" if c in half else "normal" for c in components)
+    precise = _precise("precise_gaussian", kinds, order)
     if "half" not in kinds:
         return QuadratureSpace(
             name or f"gauss{k}_{order}_" + "_".join(str(c) for c in components),
             tuple(components),
             lambda: integrals.gauss_hermite_product(k, order),
             lambda dps: integrals.gauss_hermite_product_mp(k, order, dps),
+            precise=precise,
         )
     tag = "".join("h" if kind == "half" else "n" for kind in kinds)
     return QuadratureSpace(
         name or f"gauss{tag}_{order}_" + "_".join(str(c) for c in components),
         tuple(components),
         lambda: integrals.gaussian_product(kinds, order),
+        precise=precise,
     )
 
 
@@ -269,7 +291,7 @@ def tensor(*factors: tuple, name: str | None = None) -> QuadratureSpace:
     ``"half"`` (|z|, half-normal Gauss rule) or ``"uniform"`` (U(0, 1), Gauss–Legendre: map it onto
     an interval [lo, hi] in the integrand, ``(hi - lo) f(lo + (hi - lo) s)``, whose ends may depend
     on unknowns, to integrate piecewise-smooth functions between their kinks). Orders may differ
-    per component. The arbitrary-precision path uses the float64 nodes.
+    per component. The arbitrary-precision (Arb) path recomputes the rules at its precision.
     """
     from .. import integrals
 
@@ -281,15 +303,17 @@ def tensor(*factors: tuple, name: str | None = None) -> QuadratureSpace:
         if kind not in ("normal", "half", "uniform"):
             raise ValueError(f"quadrature kind must be 'normal', 'half' or 'uniform'; got {kind!r}")
     tag = "_".join(f"{k[0]}{o}{c}" for (k, o), c in zip(spec, comps))
-    return QuadratureSpace(name or f"tensor_{tag}", comps, lambda: integrals.product_rule(spec))
+    return QuadratureSpace(name or f"tensor_{tag}", comps, lambda: integrals.product_rule(spec),
+                           precise=_precise("precise_tensor", spec))
 
 
 def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8,
                     width: float = 12.0, name: str | None = None) -> QuadratureSpace:
     """Space for ``E f(z)``, ``z ~ N(0, I_k)``, by a composite Gauss–Legendre rule (see
     :func:`asymptotics.integrals.normal_panels`): for integrands with sharp features (posterior
-    means of discrete priors at high SNR) where Gauss–Hermite converges slowly. The mpmath path
-    uses the float64 nodes."""
+    means of discrete priors at high SNR) where Gauss–Hermite converges slowly. The Arb path
+    recomputes the panels at its precision and continues them outwards until the neglected
+    normal mass is below it."""
     from .. import integrals
 
     if not components:
@@ -299,7 +323,22 @@ def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8
         name or f"panels{k}_{panels}x{per_panel}_" + "_".join(str(c) for c in components),
         tuple(components),
         lambda: integrals.normal_panels_product(k, panels, per_panel, width),
+        precise=_precise("precise_panels", k, panels, per_panel, width),
     )
+
+
+def _precise(factory: str, *args):
+    """The Arb rule of a space, built on first use (python-flint is imported only then)."""
+    made = []
+
+    def precise(scale: int = 1):
+        if not made:
+            from .. import precise_rules
+
+            made.append(getattr(precise_rules, factory)(*args))
+        return made[0](scale=scale)
+
+    return precise
 
 
 class Average(sp.Expr):
