@@ -136,11 +136,19 @@ def float_proxy(expr: sp.Expr, domain=None) -> float:
     if expr is -sp.oo:
         return -math.inf
     try:
-        x = float(sp.N(expr, 30))
-    except (OverflowError, TypeError):
+        if expr.is_Rational:
+            x = int(expr.p) / int(expr.q)  # correctly rounded, fast for huge integers
+        else:
+            from .balls import constant, working_precision
+
+            with working_precision(128):
+                ball = constant(expr)
+                x = float(ball.mid()) if ball.is_finite() else float(sp.N(expr, 30))
+    except OverflowError:
         x = math.inf if expr > 0 else -math.inf
     if x == 0.0 and expr != 0:
-        x = math.copysign(5e-324, float(sp.sign(expr)))
+        negative = expr.p < 0 if expr.is_Rational else bool(expr < 0)
+        x = -5e-324 if negative else 5e-324
     if domain is not None and isinstance(domain, Interval) and not bool(domain.contains(x)):
         # rounding pushed the value onto an excluded end (1 - 1e-30 -> 1.0): step back inside
         for _ in range(4):

@@ -67,6 +67,7 @@ class ArbSystem:
         self.observable_names = tuple(s.observables)
         self._f = self._fj = self._guess = self._solution = None
         self._start = self._steps = None
+        self._extra: dict = {}
         self._lock = threading.Lock()
 
     def _build(self, name):
@@ -121,6 +122,16 @@ class ArbSystem:
         vals = self.observables(point, u, scale)
         return dict(zip(self.observable_names, vals)), self.observables.float_nodes
 
+    def expressions(self, exprs):
+        """A cached Arb kernel for other expressions in the parameters and unknowns."""
+        key = tuple(exprs)
+        with self._lock:
+            hit = self._extra.get(key)
+            if hit is None:
+                hit = ArbKernel(list(exprs), self._params, self._unknowns)
+                self._extra[key] = hit
+        return hit
+
     @property
     def rigorous(self) -> bool:
         """Closed form (or no unknowns) and every kernel rigorous."""
@@ -160,7 +171,7 @@ def point_values(compiled, values: Mapping[str, Any], b: int, exact: Mapping[str
             floats[k] = np.array([x])
             e = exact.get(k)
             if e is not None:
-                point[k] = e if isinstance(e, arb) else balls.constant(e)
+                point[k] = e  # a sympy number: made a ball at the working precision by solve_point
             else:
                 point[k] = arb(x)
         else:
@@ -187,27 +198,34 @@ def _solve_linear(J, F):
 
 
 def solve_point(compiled, point: Mapping[str, Any], floats: Mapping[str, Any], start, digits: int, *,
-                scale: int = 1, max_iterations: int = 60) -> PrecisePoint:
+                scale: int = 1, max_iterations: int = 60, exprs=None, solve: bool = True) -> PrecisePoint:
     """Solve one point to ``digits`` significant digits (working at ``digits + GUARD``).
 
     ``point``: Arb values of the scalar parameters (and the arrays); ``floats``: the same as a
     float64 batch of one (for the float Jacobian); ``start``: the float64 root or None.
+    ``exprs``: sympy expressions to evaluate instead of the observables (returned keyed by their
+    position); ``solve=False`` skips the unknowns (for expressions that do not involve them).
     """
+    import sympy as sp
+
     system = arb_system(compiled)
     bits = balls.bits_for(digits + GUARD)
     floats_used: list[str] = []
     with working_precision(bits):
+        point = {k: balls.constant(v) if isinstance(v, sp.Basic) else v for k, v in point.items()}
         m = compiled.size
         s = compiled.system
         iterations, method, converged, residual, message = 0, "", True, 0.0, ""
         steps = point.get(compiled.iteration) if compiled.iteration is not None else None
         finite_steps = steps is not None and _float(steps) != math.inf
-        if m == 0:
-            u, method = [], "closed-form"
+        if m == 0 or not solve:
+            u, method = [arb.nan()] * m, "closed-form"
         elif finite_steps:
             if compiled.dynamic.size != m:
-                # unknowns without a start are solved first (at the float root, refined below)
-                pass
+                from .validation import ParameterError
+
+                raise ParameterError("precision= along an iteration needs every unknown to have "
+                                     "a start")
             u, method = system.trajectory(point, int(_float(steps)), scale), "trajectory"
         elif s.solution:
             u, fl = system.solution(point, scale)
@@ -217,9 +235,22 @@ def solve_point(compiled, point: Mapping[str, Any], floats: Mapping[str, Any], s
             u, iterations, converged, residual, method, message, fl = _newton(
                 system, compiled, point, floats, start, digits, scale, max_iterations)
             floats_used += fl
-        obs, fl = system.observe(point, u, scale)
+        if exprs is None:
+            obs, fl = system.observe(point, u, scale)
+            kernels_rigorous = system.observables.rigorous
+        else:
+            kernel = system.expressions(exprs)
+            obs = dict(enumerate(kernel(point, u, scale)))
+            fl = kernel.float_nodes
+            kernels_rigorous = kernel.rigorous
         floats_used += fl
-        rigorous = system.rigorous if (m == 0 or s.solution) else False
+        if m == 0 or not solve:
+            rigorous = kernels_rigorous
+        elif s.solution and method == "closed-form":
+            system._build("solution")
+            rigorous = kernels_rigorous and system._solution.rigorous
+        else:
+            rigorous = False
     return PrecisePoint(tuple(u), obs, converged, residual, iterations, method,
                         tuple(dict.fromkeys(floats_used)), rigorous, message)
 
@@ -243,6 +274,7 @@ def _newton(system, compiled, point, floats, start, digits, scale, max_iteration
     else:
         u = [balls.mid(g) for g in system.guess(point, scale)]
     prev = math.inf
+    stalls = 0
     method = "chord" if J is not None else "newton"
     res = math.inf
     for it in range(1, max_iterations + 1):
@@ -285,6 +317,11 @@ def _newton(system, compiled, point, floats, start, digits, scale, max_iteration
             return u, it, True, res, method, "", used
         if method == "chord" and it >= 2 and size > 1e-3 * prev:
             method = "newton"  # slow contraction: the float Jacobian is not good enough here
+        elif method == "newton" and size > 0.9 * prev:
+            stalls += 1
+            if stalls >= 4:
+                return u, it, False, res, method, (f"Newton stalled at relative step {size:.2g} "
+                                                   f"(residual {res:.3g})"), used
         prev = size
     return u, max_iterations, False, res, method, f"no convergence in {max_iterations} steps", used
 
