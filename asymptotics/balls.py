@@ -101,8 +101,11 @@ def from_mpf(x):
         return arb.nan()
     if mp.isinf(x):
         return arb.pos_inf() if x > 0 else arb.neg_inf()
-    man, exp = x.man_exp
-    return arb(fmpz(int(man))) * arb(2) ** int(exp) if man else arb(0)
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return arb(0)
+    value = arb(fmpz(int(man))) * arb(2) ** int(exp)
+    return -value if sign else value
 
 
 # -- the namespace -----------------------------------------------------------------------------

@@ -81,8 +81,8 @@ def parse(value: Any, name: str = "value") -> sp.Expr:
             if not mp.isfinite(value):
                 expr = sp.nan if mp.isnan(value) else (sp.oo if value > 0 else -sp.oo)
             else:
-                man, exp = mp.mpf(value).man_exp
-                expr = sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
+                sign, man, exp, _ = mp.mpf(value)._mpf_
+                expr = (-1 if sign else 1) * sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
         elif mod.startswith("flint") and hasattr(value, "p") and hasattr(value, "q"):
             expr = sp.Rational(int(value.p), int(value.q))
         else:

@@ -198,13 +198,15 @@ def _solve_linear(J, F):
 
 
 def solve_point(compiled, point: Mapping[str, Any], floats: Mapping[str, Any], start, digits: int, *,
-                scale: int = 1, max_iterations: int = 60, exprs=None, solve: bool = True) -> PrecisePoint:
+                scale: int = 1, max_iterations: int = 60, exprs=None, solve: bool = True,
+                start_arb=None) -> PrecisePoint:
     """Solve one point to ``digits`` significant digits (working at ``digits + GUARD``).
 
     ``point``: Arb values of the scalar parameters (and the arrays); ``floats``: the same as a
     float64 batch of one (for the float Jacobian); ``start``: the float64 root or None.
     ``exprs``: sympy expressions to evaluate instead of the observables (returned keyed by their
-    position); ``solve=False`` skips the unknowns (for expressions that do not involve them).
+    position); ``solve=False`` skips the unknowns (for expressions that do not involve them);
+    ``start_arb``: a start in Arb (e.g. predicted by continuation) used when ``start`` is None.
     """
     import sympy as sp
 
@@ -233,7 +235,7 @@ def solve_point(compiled, point: Mapping[str, Any], floats: Mapping[str, Any], s
             method = "closed-form"
         else:
             u, iterations, converged, residual, method, message, fl = _newton(
-                system, compiled, point, floats, start, digits, scale, max_iterations)
+                system, compiled, point, floats, start, digits, scale, max_iterations, start_arb)
             floats_used += fl
         if exprs is None:
             obs, fl = system.observe(point, u, scale)
@@ -255,7 +257,7 @@ def solve_point(compiled, point: Mapping[str, Any], floats: Mapping[str, Any], s
                         tuple(dict.fromkeys(floats_used)), rigorous, message)
 
 
-def _newton(system, compiled, point, floats, start, digits, scale, max_iterations):
+def _newton(system, compiled, point, floats, start, digits, scale, max_iterations, start_arb=None):
     m = compiled.size
     lower, upper = compiled.lower, compiled.upper
     tol = 10.0 ** (-(digits + 2))
@@ -271,6 +273,8 @@ def _newton(system, compiled, point, floats, start, digits, scale, max_iteration
                 J = None
         except (ValueError, ZeroDivisionError, np.linalg.LinAlgError):
             J = None
+    elif start_arb is not None:
+        u = [balls.mid(x) for x in start_arb]
     else:
         u = [balls.mid(g) for g in system.guess(point, scale)]
     prev = math.inf
@@ -306,6 +310,19 @@ def _newton(system, compiled, point, floats, start, digits, scale, max_iteration
             if all(lower[i] <= vals[i] <= upper[i] for i in range(m)):
                 break
             t /= 2
+        full = max(_float(abs(step[i])) / max(_float(abs(trial[i])), 1e-300) for i in range(m))
+        if t == 1.0 and full <= tol:
+            return trial, it, True, res, method, "", used
+        if method == "newton" and res > 0:
+            # backtracking: a full Newton step that increases the residual (a start outside the
+            # basin, e.g. at an extreme parameter) is halved until the residual decreases
+            for _ in range(30):
+                Ft, _ = system.residual(point, trial, scale)
+                rt = max((_float(abs(x)) for x in Ft), default=0.0)
+                if math.isfinite(rt) and rt <= res * (1 - 1e-4 * t):
+                    break
+                t /= 2
+                trial = [(u[i] - t * step[i]).mid() for i in range(m)]
         u = trial
         size = max(_float(abs(step[i])) / max(_float(abs(u[i])), 1e-300) for i in range(m))
         if t == 1.0 and size <= tol:

@@ -252,7 +252,7 @@ def _rate_one(model, observable, parameter, lim, s_side, scale, start, r, points
                 if function is not None:
                     y = mp.mpf(function(x, digits))
                 else:
-                    pv = ev(digits, **{parameter: x})
+                    pv = ev(digits, continuation=True, **{parameter: x})
                     if not pv.converged:
                         raise ArithmeticError(pv.message or "no convergence")
                     y = pv.mpf

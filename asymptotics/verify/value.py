@@ -78,6 +78,7 @@ class Evaluator:
         self._exprs: dict = {}
         self._lock = threading.Lock()
         self.last_system = None
+        self._history: list = []
 
     def variant(self, **moving):
         return self.model.select(set(self.fixed) | set(moving))
@@ -103,7 +104,7 @@ class Evaluator:
             self._exprs[id(system)] = (system, expr)
         return expr
 
-    def __call__(self, digits: int, scale: int = 1, **moving) -> PointValue:
+    def __call__(self, digits: int, scale: int = 1, continuation: bool = False, **moving) -> PointValue:
         from ..api import _prepare
         from ..codegen import compile_system
         from ..solvers import Status as SolveStatus
@@ -132,17 +133,59 @@ class Evaluator:
                 raise _bound_error(model, reports, out.status, values, variant.scalar_params)
             if out.status[0] == SolveStatus.CONVERGED and np.all(np.isfinite(out.u[0])):
                 start = out.u[0]
+        predicted = None
+        if needs and not system.solution and continuation and self._history:
+            if start is None or not _proxies_exact(proxies, exact, variant):
+                start, predicted = None, self._predict()
         point, floats = precision.point_values(compiled, values, 0, exact)
         for _ in range(4):
             sol = precision.solve_point(compiled, point, floats, start, digits, scale=scale,
-                                        exprs=(expr,), solve=needs)
+                                        exprs=(expr,), solve=needs, start_arb=predicted)
             ball = sol.observables[0]
             pv = PointValue(ball, sol.rigorous, sol.converged, sol.float_nodes, sol.method, sol.message)
             # cancellation (a closed form at an extreme point) shows as a wide ball: retry wider
             if not ball.is_finite() or pv.accurate_digits >= digits + 2 or ball.is_zero():
                 break
             digits = 2 * digits
+        if continuation and needs and sol.converged:
+            self._history = (self._history + [sol.unknowns])[-2:]
         return pv
+
+    def _predict(self):
+        """Start for the next point of a geometric grid: u1²/u0 per unknown (exact for power
+        laws in the grid index), or the last solution."""
+        if len(self._history) < 2:
+            return list(self._history[-1])
+        out = []
+        for a, b in zip(*self._history):
+            if a.is_finite() and b.is_finite() and not a.is_zero() and ((a > 0 and b > 0) or (a < 0 and b < 0)):
+                out.append(b * b / a)
+            else:
+                out.append(b)
+        return out
+
+
+def _proxies_exact(proxies, exact, variant) -> bool:
+    """Whether every exact parameter is (to 1e-15) its float proxy: else the float root belongs
+    to another point (an underflowed 1e-1000 became 5e-324) and is no start."""
+    from ..validation import fields
+
+    specs = fields(variant.params)
+    alias = {a: n for n, s in specs.items() for a in s.aliases}
+    for key, value in proxies.items():
+        name = alias.get(key, key)
+        e = exact.get(name)
+        if e is None:
+            continue
+        x = float(value)
+        if not math.isfinite(x) or x == 0:
+            if e != 0:
+                return False
+            continue
+        if abs(float((e - sp.Rational(*x.as_integer_ratio())) / e)) > 1e-15 if e.is_Rational else (
+                abs(x) < 1e-300):
+            return False
+    return True
 
 
 def resolve_expression(system, observable, model_name: str = "") -> sp.Expr:
