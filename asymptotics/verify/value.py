@@ -79,6 +79,7 @@ class Evaluator:
         self._lock = threading.Lock()
         self.last_system = None
         self._history: list = []
+        self.last: dict = {}
 
     def variant(self, **moving):
         return self.model.select(set(self.fixed) | set(moving))
@@ -104,7 +105,10 @@ class Evaluator:
             self._exprs[id(system)] = (system, expr)
         return expr
 
-    def __call__(self, digits: int, scale: int = 1, continuation: bool = False, **moving) -> PointValue:
+    def __call__(self, digits: int, scale: int = 1, continuation: bool = False, solve_all: bool = False,
+                 **moving) -> PointValue:
+        """The observable at one point. ``solve_all`` solves the unknowns even when the observable
+        does not need them (``self.last`` then holds them: compiled system, point, unknowns)."""
         from ..api import _prepare
         from ..codegen import compile_system
         from ..solvers import Status as SolveStatus
@@ -123,7 +127,7 @@ class Evaluator:
         self.last_system = system
         compiled = compile_system(system)
         expr = self.expression(system)
-        needs = bool(expr.free_symbols & set(compiled.unknowns)) and compiled.size > 0
+        needs = (solve_all or bool(expr.free_symbols & set(compiled.unknowns))) and compiled.size > 0
         start = None
         if needs and not system.solution:
             out, reports, _ = solve_bounded(compiled, values, 1, "auto", None)
@@ -149,6 +153,8 @@ class Evaluator:
             digits = 2 * digits
         if continuation and needs and sol.converged:
             self._history = (self._history + [sol.unknowns])[-2:]
+        self.last = {"compiled": compiled, "system": system, "point": point, "floats": floats,
+                     "unknowns": sol.unknowns, "digits": digits, "solution": sol}
         return pv
 
     def _predict(self):
