@@ -319,7 +319,10 @@ def _singular(J) -> bool:
 def _check_claim(claim, coeffs, eps, status, message, tol=0.0):
     """Compare claimed coefficients (list, lowest power first, or an expression in eps)."""
     if isinstance(claim, str):
-        expr = sp.sympify(claim, locals={"eps": eps}, rational=True)
+        local = {"eps": eps}
+        for v in coeffs.values():
+            local.update({str(sym): sym for sym in sp.sympify(v).free_symbols})
+        expr = sp.sympify(claim, locals=local, rational=True)
         claimed = {}
         for term in sp.Add.make_args(sp.expand(expr)):
             c, p = term.as_coeff_exponent(eps)
