@@ -99,7 +99,7 @@ def _closed_form_series(system, quantity, parameter, at, order, params, symbolic
                              f"({', '.join(names)})")
     subs, samples, back = {}, {}, {}
     for name, sym in names.items():
-        if name == parameter:
+        if name == parameter or sym not in expr.free_symbols:
             continue
         if name in symbolic:
             value, g = _assumption_symbol(name, symbolic[name])
