@@ -18,7 +18,9 @@ module lowers sympy expressions, averages over quadrature spaces included, to Py
   nodes, and the kernel records why (``kernel.float_nodes``).
 - :func:`working_precision` — set the Arb precision (bits) for a block.
 
-Rigour: closed-form expressions evaluated on balls give rigorous enclosures (used by
+Rigour: ``Piecewise`` is evaluated in three-valued logic (a condition on a ball that straddles its
+boundary is undecided, and the result is then the union of the branches that may apply), so
+closed-form expressions evaluated on balls give rigorous enclosures (used by
 :mod:`asymptotics.verify.bound` to certify inequalities). Quadrature sums are enclosures of the
 *discretized* average only, and implicit functions (proximal operators) are computed by Newton on
 midpoints: those results are accurate, not certified; :attr:`ArbKernel.rigorous` says which.
@@ -90,7 +92,12 @@ def to_mpf(x):
             return mp.nan
         return mp.inf if m > 0 else mp.ninf
     man, exp = x.mid().man_exp()
-    return mp.mpf((int(man), int(exp))) if int(man) else mp.mpf(0)
+    if not int(man):
+        return mp.mpf(0)
+    # exact: an mpf built from the raw tuple is not rounded to the current mpmath precision
+    from mpmath.libmp import from_man_exp
+
+    return mp.mp.make_mpf(from_man_exp(int(man), int(exp)))
 
 
 def from_mpf(x):
@@ -119,7 +126,76 @@ def _sign(x):
 
 def _heaviside(x, h0=None):
     x = _a(x)
-    return arb(1) if x > 0 else arb(0) if x < 0 else (arb(h0) if h0 is not None else arb(0.5))
+    if x > 0:
+        return arb(1)
+    if x < 0:
+        return arb(0)
+    if x.is_exact() and x == 0:
+        return arb(h0) if h0 is not None else arb(fmpq(1, 2))
+    return arb(0).union(arb(1))
+
+
+# -- three-valued logic on balls: True / False when certain, None when the ball straddles -------
+def _rel(op: str, a, b):
+    a, b = _a(a), _a(b)
+    if op == ">":
+        return True if a > b else False if a <= b else None
+    if op == ">=":
+        return True if a >= b else False if a < b else None
+    if op == "<":
+        return True if a < b else False if a >= b else None
+    if op == "<=":
+        return True if a <= b else False if a > b else None
+    if op == "==":
+        return True if a == b else False if a != b else None
+    if op == "!=":
+        return True if a != b else False if a == b else None
+    raise ValueError(op)
+
+
+def _and(*xs):
+    if any(x is False for x in xs):
+        return False
+    return True if all(x is True for x in xs) else None
+
+
+def _or(*xs):
+    if any(x is True for x in xs):
+        return True
+    return False if all(x is False for x in xs) else None
+
+
+def _not(x):
+    return None if x is None else (not x)
+
+
+def _pw(*pairs):
+    """Piecewise on balls: the first branch whose condition is certain; where a condition is
+    undecided (the ball straddles its boundary) the union of every branch that may apply."""
+    acc = None
+    for i in range(0, len(pairs), 2):
+        cond, value = pairs[i], pairs[i + 1]
+        if cond is False:
+            continue
+        value = _a(value)
+        acc = value if acc is None else acc.union(value)
+        if cond is True:
+            return acc
+    return acc if acc is not None else arb.nan()
+
+
+def _max(*xs):
+    out = _a(xs[0])
+    for x in xs[1:]:
+        out = out.max(_a(x))
+    return out
+
+
+def _min(*xs):
+    out = _a(xs[0])
+    for x in xs[1:]:
+        out = out.min(_a(x))
+    return out
 
 
 def _pow(x, p: int, q: int):
@@ -158,7 +234,8 @@ _FUNCTIONS = {
     "floor": _floor, "ceil": _ceil, "lambertw": _lambertw, "LambertW": _lambertw,
     "log10": lambda x: _a(x).log() / arb(10).log(), "log2": lambda x: _a(x).log() / arb(2).log(),
     "hypot": lambda x, y: (_a(x) ** 2 + _a(y) ** 2).sqrt(),
-    "arb": arb, "fmpq": fmpq, "_pow": _pow,
+    "arb": arb, "fmpq": fmpq, "_pow": _pow, "_rel": _rel, "_and": _and, "_or": _or, "_not": _not,
+    "_pw": _pw, "_max": _max, "_min": _min,
     "isnan": lambda x: _a(x).is_nan(), "isinf": lambda x: not _a(x).is_finite() and not _a(x).is_nan(),
 }
 
@@ -388,6 +465,37 @@ class _ArbPrinter(MpmathPrinter):
         if e.is_Integer:
             return f"({self._print(b)})**({int(e)})"
         return f"({self._print(b)})**({self._print(e)})"
+
+    def _print_Piecewise(self, expr):
+        parts = []
+        for e, c in expr.args:
+            parts += [self._print(c), self._print(e)]
+        return f"_pw({', '.join(parts)})"
+
+    def _print_Relational(self, expr):
+        op = {"==": "==", "!=": "!=", ">": ">", ">=": ">=", "<": "<", "<=": "<="}[expr.rel_op]
+        return f"_rel('{op}', {self._print(expr.lhs)}, {self._print(expr.rhs)})"
+
+    def _print_And(self, expr):
+        return f"_and({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Or(self, expr):
+        return f"_or({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Not(self, expr):
+        return f"_not({self._print(expr.args[0])})"
+
+    def _print_BooleanTrue(self, expr):
+        return "True"
+
+    def _print_BooleanFalse(self, expr):
+        return "False"
+
+    def _print_Max(self, expr):
+        return f"_max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr):
+        return f"_min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Heaviside(self, expr):
         args = ", ".join(self._print(a) for a in expr.args)
