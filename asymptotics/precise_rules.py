@@ -108,8 +108,7 @@ def hermite(order: int, bits: int):
     with working_precision(bits + 32):
         a = [arb(0)] * order
         b = [arb(k) for k in range(order)]
-    x0, _ = integrals.gauss_hermite(order)
-    return gauss(a, b, arb(1), x0, bits)
+    return gauss(a, b, arb(1), None, bits)
 
 
 @functools.lru_cache(maxsize=64)
@@ -118,8 +117,7 @@ def legendre_unit(order: int, bits: int):
     with working_precision(bits + 4 * order + 64):  # coefficients as accurate as the polynomials
         a = [arb(fmpq(1, 2))] * order
         b = [arb(0)] + [arb(fmpq(k * k, 4 * (4 * k * k - 1))) for k in range(1, order)]
-    x0, _ = integrals.gauss_legendre_unit(order)
-    return gauss(a, b, arb(1), x0, bits)
+    return gauss(a, b, arb(1), None, bits)
 
 
 def _chebyshev(moments, n):
