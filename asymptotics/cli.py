@@ -1,4 +1,4 @@
-"""Command line: ``asymptotics list | show | eval | curve | simulate | check | sweep | figure | demo``.
+"""Command line: ``asymptotics list | show | eval | curve | simulate | check | sweep | figure | verify | demo``.
 
 Parameters are ``key=value``: a number, a comma-separated list of numbers (broadcast like an
 array), a name (for choices), or, for array parameters, a path to a ``.npy`` or text file.
@@ -307,6 +307,10 @@ def _parser():
     s.add_argument("--list", action="store_true")
     s.set_defaults(func=cmd_figure)
 
+    from .verify.cli import add_parser as _add_verify  # asymptotics verify value|rate|...
+
+    _add_verify(sub)
+
     s = sub.add_parser("demo", help="ridge double-descent figure and its data")
     s.add_argument("--out", default="asymptotics-demo")
     s.add_argument("--fast", action="store_true")
@@ -329,12 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         args.params = list(args.params) + extra
     try:
-        args.func(args)
+        code = args.func(args)
     except (ParameterError, CliError, ConvergenceError, NotImplementedError, FileNotFoundError,
             OSError) as err:
         print(f"asymptotics {args.command}: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2
-    return 0
+    return code if isinstance(code, int) else 0  # verify: 0 supported, 1 refuted, 3 inconclusive
 
 
 if __name__ == "__main__":  # pragma: no cover
