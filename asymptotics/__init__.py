@@ -11,7 +11,7 @@ versions are generated from them. Every model has a Monte Carlo twin.
 
 from __future__ import annotations
 
-from . import models, spectra
+from . import models, spectra, verify
 from .api import curve, evaluate, optimize
 from .compare import check
 from .simulate import SimulationResult, simulate
@@ -23,7 +23,8 @@ from .validation import ParameterError
 __version__ = "0.1.0"
 
 __all__ = ["ConvergenceError", "ParameterError", "Result", "SimulationResult", "Spectrum", "Status",
-           "check", "cite", "curve", "evaluate", "models", "optimize", "simulate", "spectra", "sweep"]
+           "check", "cite", "curve", "evaluate", "models", "optimize", "simulate", "spectra", "sweep",
+           "verify"]
 
 
 def cite(model_or_result) -> str:
