@@ -90,7 +90,7 @@ def parse(value: Any, name: str = "value") -> sp.Expr:
     expr = sp.nsimplify(expr) if isinstance(expr, sp.Float) else expr
     if not (expr.is_number or expr in (sp.oo, -sp.oo)) or expr.free_symbols:
         raise ParameterError(f"parameter '{name}' must be a number; got {value!r}")
-    if expr is sp.nan or expr.is_real is False:
+    if expr is sp.nan or expr.is_extended_real is False:
         raise ParameterError(f"parameter '{name}' must be a real number; got {value!r}")
     return expr
 

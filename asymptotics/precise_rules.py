@@ -51,7 +51,7 @@ def _starts(a, b):
     return eigh_tridiagonal(diag, off, eigvals_only=True)
 
 
-def gauss(a, b, mu0, starts, bits: int):
+def gauss(a, b, mu0, starts, bits: int, symmetric: bool = False):
     """Gauss rule (nodes, weights; lists of Arb) of the monic recurrence ``a``, ``b``
     (``b[0]`` unused) with total mass ``mu0``, Newton-refined from the float ``starts``.
 
@@ -63,15 +63,20 @@ def gauss(a, b, mu0, starts, bits: int):
     n = len(starts)
     extra = 2 * n + 64
     for _ in range(6):
-        out = _gauss_at(a, b, mu0, starts, bits, bits + extra)
+        out = _gauss_at(a, b, mu0, starts, bits, bits + extra, symmetric)
         if out is not None:
             return out
         extra *= 2
     raise ArithmeticError(f"Gauss rule of order {n} did not reach {bits} bits")
 
 
-def _gauss_at(a, b, mu0, starts, bits, work):
+def _gauss_at(a, b, mu0, starts, bits, work, symmetric=False):
     n = len(starts)
+    starts = np.sort(np.asarray(starts, dtype=float))
+    if symmetric:  # a symmetric measure: the positive nodes, mirrored; 0 exactly for odd n
+        todo = np.concatenate([[0.0] if n % 2 else [], starts[starts > 1e-8]])
+    else:
+        todo = starts
     with working_precision(work):
         x = arb_poly([0, 1])
         p_prev, p = arb_poly([1]), x - a[0]
@@ -83,10 +88,11 @@ def _gauss_at(a, b, mu0, starts, bits, work):
         tol = arb(2) ** (-(bits // 2) - 8)
         limit = arb(2) ** (-bits - 4)
         nodes, weights = [], []
-        for x0 in starts:
+        for x0 in todo:
             t = arb(float(x0))
             final = False
-            for _ in range(60):
+            step = arb(0)
+            for _ in range(0 if (symmetric and x0 == 0) else 60):
                 step = (p(t) / dp(t)).mid()
                 t = (t - step).mid()
                 if final:
@@ -97,6 +103,11 @@ def _gauss_at(a, b, mu0, starts, bits, work):
                 return None
             nodes.append(t)
             weights.append(norm / den)
+        if symmetric:
+            pos = [(t, w) for t, w in zip(nodes, weights) if not t.is_zero()]
+            zero = [(t, w) for t, w in zip(nodes, weights) if t.is_zero()]
+            pairs = [(-t, w) for t, w in reversed(pos)] + zero + pos
+            nodes, weights = [t for t, _ in pairs], [w for _, w in pairs]
         total = sum(weights, arb(0))
     with working_precision(bits):
         return [+t for t in nodes], [(w * mu0 / total).mid() for w in weights]
@@ -108,7 +119,7 @@ def hermite(order: int, bits: int):
     with working_precision(bits + 32):
         a = [arb(0)] * order
         b = [arb(k) for k in range(order)]
-    return gauss(a, b, arb(1), None, bits)
+    return gauss(a, b, arb(1), None, bits, symmetric=True)
 
 
 @functools.lru_cache(maxsize=64)

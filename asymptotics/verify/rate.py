@@ -215,8 +215,8 @@ def rate(model, observable: str, parameter: str, toward: Any = 0, *, side: str |
     ``points`` the grid size; ``digits`` the working precision (None: float64 through one
     vectorized ``evaluate``, ~13 digits, for models whose points are costly in Arb); ``exponent`` / ``constant`` a
     claim to test; ``tolerance`` the relative error below which a consistent claim is SUPPORTED.
-    ``function`` (optional) replaces the model: ``function(value, digits)`` -> mpf at the exact
-    parameter value (a sympy number). Other keywords are fixed model parameters.
+    ``function`` (optional) replaces the model: ``function(value, digits)`` -> mpf, with the
+    parameter value as an mpf at the working precision. Other keywords are fixed model parameters.
     """
     lim, lim_side = _parse_toward(toward)
     s_side = {"+": 1, "-": -1, None: lim_side or 1}.get(side)
@@ -262,7 +262,11 @@ def _rate_one(model, observable, parameter, lim, s_side, scale, start, r, points
             x = _grid_value(lim, s_side, scale, h)
             try:
                 if function is not None:
-                    y = mp.mpf(function(x, digits))
+                    from .. import balls
+
+                    with balls.working_precision(balls.bits_for(digits + 10)):
+                        xv = balls.to_mpf(balls.constant(x))
+                    y = mp.mpf(function(xv, digits))
                 else:
                     pv = ev(digits, continuation=True, **{parameter: x})
                     if not pv.converged:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 __all__ = ["latex_sentence", "plot", "write"]
 
@@ -13,7 +14,7 @@ _STATUS_WORD = {"certified": "certified", "supported": "supported numerically",
 def _tex_number(text: str | None) -> str:
     if text is None:
         return ""
-    if "e" in text.lower() and not text.lower().startswith(("inf", "nan", "-inf")):
+    if re.fullmatch(r"[-+]?\d*\.?\d+e[-+]?\d+", text.strip().lower()):
         mant, _, exp = text.lower().partition("e")
         return rf"{mant}\cdot 10^{{{int(exp)}}}"
     return text

@@ -40,13 +40,13 @@ __all__ = ["transition"]
 
 def transition(model, observables: Sequence[str] | str | None = None, *, parameter: str | None = None,
                unknown: str | None = None, at: Any = 0, digits: int = 30, claim=None,
-               points: int = 20, agree: int | None = None, quadrature: tuple = (2, 4), **params) -> Verdict:
+               points: int = 20, agree: int | None = None, quadrature: tuple = (1, 2), **params) -> Verdict:
     """Transition points of ``model`` (see the module docstring).
 
     ``observables`` (threshold kind): names of threshold observables; ``claim``: a mapping
     name -> value, a single value, or an ordering string with ``<``. ``agree``: digits the two
     precisions must share (default ``digits - 5``); ``quadrature``: the order multipliers of the
-    two solves (default (2, 4): the thresholds of a model's declared rule are limited by it; the
+    two solves (default (1, 2); (2, 4) when the declared rule itself limits the digits: the
     reported value is the finer rule's). Branch-point kind: ``parameter`` (the
     control, e.g. ``snr``), ``unknown`` (the order parameter, e.g. ``gamma``), ``at`` (its value
     on the trivial branch), ``params`` including a start value of ``parameter`` on the branch.
