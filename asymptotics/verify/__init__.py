@@ -22,19 +22,16 @@ from __future__ import annotations
 
 from .verdict import EXIT_CODES, Status, Verdict
 
-__all__ = ["EXIT_CODES", "Status", "Verdict", "value", "rate", "identify", "series", "bound",
-           "monotone", "theta", "transition", "same", "report"]
+# The functions are bound after their modules (which share their names) are imported, so that
+# ``asymptotics.verify.value`` is the function even after ``import asymptotics.verify.value``.
+from . import report
+from .value import Evaluator, value
+from .rate import rate
+from .identify import identify
+from .series import series
+from .bound import bound, enclose, monotone, theta
+from .transition import transition
+from .same import same
 
-
-def __getattr__(name):
-    import importlib
-
-    homes = {"value": "value", "Evaluator": "value", "rate": "rate", "identify": "identify",
-             "series": "series", "bound": "bound", "monotone": "bound", "theta": "bound",
-             "transition": "transition", "same": "same", "report": "report"}
-    if name in homes:
-        module = importlib.import_module(f"{__name__}.{homes[name]}")
-        obj = module if name == "report" else getattr(module, name)
-        globals()[name] = obj
-        return obj
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["EXIT_CODES", "Status", "Verdict", "Evaluator", "value", "rate", "identify", "series",
+           "bound", "enclose", "monotone", "theta", "transition", "same", "report"]
