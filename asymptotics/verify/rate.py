@@ -112,7 +112,7 @@ def _one_basis(kind, h, s, beta, floor):
     jmax = min(8, (n - 3) // 2) if kind == "A" else min(10, n - 3)
     table = {}
     for J in range(1, jmax + 2):
-        for end in (n - 1, n - 2):
+        for end in (n - 1, n - 2, n - 3):
             if end - J >= 0:
                 table[(J, end)] = _richardson(h, s, _basis(kind, beta, J), end)
     best = None
@@ -122,7 +122,10 @@ def _one_basis(kind, h, s, beta, floor):
         more = table.get((J + 1, n - 1))
         if est is None or moved is None or more is None or not mp.isfinite(est):
             continue
+        moved2 = table.get((J, n - 3))
         err = max(abs(est - moved), abs(est - more), floor)
+        if moved2 is not None and mp.isfinite(moved2):
+            err = max(err, abs(est - moved2) / 4)
         if best is None or err < best[1]:
             best = (est, err, J)
     if best is None:
@@ -167,8 +170,26 @@ def extrapolate(h, s, digits: int = 30) -> dict:
         out.update(estimate=s[-1], error=abs(s[-1] - s[-2]) * 10 + floor, basis=None, consistent=False,
                    beta_note=f"correction scale beta = {mp.nstr(beta, 3)}: too slow to extrapolate")
         return out
-    a = _one_basis("A", h, s, beta, floor)
-    b = _one_basis("B", h, s, beta, floor)
+    # The fitted beta is an estimate (log factors bias it: h log h gives local betas ~0.9 at
+    # h ~ 1e-5): each basis is tried with it, with its nearest simple fraction and with 1/2, 1, 2,
+    # keeping the beta whose table is the most self-consistent (smallest error).
+    cands = {mp.nstr(beta, 12): beta}
+    for q in _NICE:
+        qv = mp.mpf(q.numerator) / q.denominator
+        if abs(qv - beta) < 0.3 or q in (Fraction(1, 2), Fraction(1), Fraction(2)):
+            cands[str(q)] = qv
+    fits = {}
+    for kind in ("A", "B"):
+        best = None
+        for label, bv in cands.items():
+            if bv < mp.mpf("0.15"):
+                continue
+            fit = _one_basis(kind, h, s, bv, floor)
+            fit["beta"] = bv
+            if best is None or fit["error"] < best["error"]:
+                best = fit
+        fits[kind] = best
+    a, b = fits["A"], fits["B"]
     out["A"], out["B"] = a, b
     gap = abs(a["estimate"] - b["estimate"])
     consistent = gap <= 3 * max(a["error"], b["error"])
@@ -384,7 +405,10 @@ def _fit_summary(fit: dict) -> dict:
     for key in ("A", "B"):
         if fit.get(key):
             out[key] = {"estimate": number_text(fit[key]["estimate"], 20),
-                        "error": number_text(fit[key]["error"], 3), "terms": fit[key]["terms"]}
+                        "error": number_text(fit[key]["error"], 3), "terms": fit[key]["terms"],
+                        "beta": number_text(fit[key].get("beta"), 6)}
+    if fit.get("basis") in ("A", "B") and fit.get(fit["basis"]):
+        out["beta"] = number_text(fit[fit["basis"]].get("beta"), 6)
     return out
 
 
