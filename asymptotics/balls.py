@@ -169,6 +169,15 @@ def _not(x):
     return None if x is None else (not x)
 
 
+def _ite(cond, then, other):
+    """Boolean if-then-else in three-valued logic."""
+    if cond is True:
+        return then
+    if cond is False:
+        return other
+    return then if then is other else None
+
+
 def _pw(*pairs):
     """Piecewise on balls: the first branch whose condition is certain; where a condition is
     undecided (the ball straddles its boundary) the union of every branch that may apply."""
@@ -235,7 +244,7 @@ _FUNCTIONS = {
     "log10": lambda x: _a(x).log() / arb(10).log(), "log2": lambda x: _a(x).log() / arb(2).log(),
     "hypot": lambda x, y: (_a(x) ** 2 + _a(y) ** 2).sqrt(),
     "arb": arb, "fmpq": fmpq, "_pow": _pow, "_rel": _rel, "_and": _and, "_or": _or, "_not": _not,
-    "_pw": _pw, "_max": _max, "_min": _min,
+    "_pw": _pw, "_max": _max, "_min": _min, "_ite": _ite,
     "isnan": lambda x: _a(x).is_nan(), "isinf": lambda x: not _a(x).is_finite() and not _a(x).is_nan(),
 }
 
@@ -484,6 +493,12 @@ class _ArbPrinter(MpmathPrinter):
 
     def _print_Not(self, expr):
         return f"_not({self._print(expr.args[0])})"
+
+    def _print_ITE(self, expr):
+        return f"_ite({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Xor(self, expr):
+        raise NotImplementedError("Xor is not lowered to Arb")
 
     def _print_BooleanTrue(self, expr):
         return "True"
