@@ -49,6 +49,7 @@ def _make(fast: bool):
     d_mf, widths_mf = (12, (32, 64)) if fast else (32, (128, 512))
     fig, axes = subplots(1, 3, width=4.0, height=3.3)
     ax_l, ax_m, ax_c = axes[0]
+    ax_a = ax_c.twinx()
     rows = []
     markers = ("o", "s")
     for color, alpha in zip(("C0", "C3"), (2.0, 8.0)):
@@ -73,7 +74,7 @@ def _make(fast: bool):
     pop = evaluate("two-layer-population", time=t_line, **COMMON)
     ax_m.plot(t_line, pop.test_error, color="k", ls="--", lw=1.2, label="n/d = inf (population)")
     ax_c.plot(t_line, pop.path_norm, color="k", ls="--", lw=1.2, label="path norm, n/d = inf")
-    ax_c.plot(t_line, pop.alignment, color="k", ls=":", lw=1.2, label="alignment, n/d = inf")
+    ax_a.plot(t_line, pop.alignment, color="k", ls=":", lw=1.2, label="alignment, n/d = inf")
     rows.append(pd.DataFrame({"panel": "mean-field", "alpha": np.inf, "time": t_line, "test_error": pop.test_error,
                               "path_norm": pop.path_norm, "alignment": pop.alignment,
                               "source": "two-layer-population"}))
@@ -87,7 +88,7 @@ def _make(fast: bool):
             if m == widths_mf[-1]:
                 ax_c.plot(t_sim, s["path_norm"], marker + "-", color=color, ms=3.5, lw=0.8,
                           label=f"path norm, n/d = {alpha:g}")
-                ax_c.plot(t_sim, s["alignment"], marker + ":", color=color, ms=3.5, lw=0.8, mfc="white",
+                ax_a.plot(t_sim, s["alignment"], marker + ":", color=color, ms=3.5, lw=0.8, mfc="white",
                           label=f"alignment, n/d = {alpha:g}")
             rows.append(pd.DataFrame({"panel": "mean-field", "alpha": alpha, "m": m, "d": d_mf, "time": t_sim,
                                       **s, "source": "simulation"}))
@@ -96,8 +97,13 @@ def _make(fast: bool):
            title="(b) mean field: test (filled), train (open)")
     ax_m.legend(fontsize=6, frameon=False)
     ax_c.set_xscale("log")
-    finish(ax_c, "time t", "", legend=False, title=f"(c) mean field, m = {widths_mf[-1]}: complexity")
-    ax_c.legend(fontsize=6, frameon=False)
+    finish(ax_c, "time t", "path norm (1/m) Σ|a_j| ||w_j|| (solid)", legend=False,
+           title=f"(c) mean field, m = {widths_mf[-1]}: complexity, alignment")
+    ax_a.set_ylabel("alignment mean |w_j·θ̂|/||w_j|| (dotted)")
+    ax_a.set_ylim(0, 1.05)
+    handles = ax_c.get_legend_handles_labels()
+    more = ax_a.get_legend_handles_labels()
+    ax_c.legend(handles[0] + more[0], handles[1] + more[1], fontsize=6, frameon=False, loc="upper left")
     return fig, pd.concat(rows, ignore_index=True)
 
 
