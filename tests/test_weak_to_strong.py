@@ -230,3 +230,18 @@ def test_bad_simulation_sizes():
         asy.simulate("weak-to-strong", trials=2, n_teacher=50, n_student=50.5, noise=0.1, spectrum=SPEC)
     with pytest.raises(asy.ParameterError, match="'p'"):
         asy.simulate("weak-to-strong", trials=2, p=0, gamma_student=1.0, **ISO)
+
+
+def test_figure_fast():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from asymptotics.figures import get
+
+    fig, data = get("weak-to-strong").make(True)
+    th = data[(data.kind == "theory") & (data.panel == "isotropic")]
+    best = th.groupby("lam_teacher").gain.max()
+    assert best.iloc[0] > 0.1 and best.iloc[-1] <= 1e-12  # under-regularized beaten, optimal not
+    aligned = data[(data.kind == "theory") & (data.panel == "aligned")]
+    assert aligned[aligned.student == "plain ridge student"].gain.max() <= 1e-12
+    assert aligned[aligned.student == "aligned-penalty student"].gain.max() > 0.1
