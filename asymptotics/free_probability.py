@@ -15,7 +15,7 @@ with the Stieltjes transform ``G_μ(z) = ∫ dμ(s)/(z - s)``,
 principal-value Hilbert transform ``H(x) = p.v.∫ dμ_Y(y)/(x - y)`` is ``Re G_μ(u + i v(u))`` at
 no extra cost. Numerically: the set where ``v > 0`` is a union of intervals in u, found by a scan
 plus bisection of the criterion ``∫ dμ(s)/(u - s)² > 1/ω²``; each interval carries
-Chebyshev–Lobatto nodes in u (clustered at the square-root edges), ``v`` is found by bisection
+Chebyshev–Lobatto nodes in u (clustered at the square-root edges; ``nodes`` shared equally), ``v`` is found by bisection
 (48 halvings of [0, ω]), and the density is integrated by the trapezoid rule in x on those nodes.
 The weights are normalized to total mass 1; the mass before normalization (``mass``) measures the
 quadrature error (|1 - mass| ~ 1e-5 at 2000 nodes).
@@ -148,6 +148,20 @@ class SpectralDensity:
     def integrate(self, values) -> float:
         return float(self.weights @ np.asarray(values, dtype=float))
 
+    def mass_above(self, level: float) -> float:
+        """μ(level, ∞) with the density interpolated linearly between nodes (a step function
+        summed over the node weights would be off by a node's mass)."""
+        x, rho = self.x, self.density
+        i = int(np.searchsorted(x, level, side="right"))
+        if i >= x.size:
+            return 0.0
+        tail = float(0.5 * np.sum((rho[i:-1] + rho[i + 1:]) * np.diff(x[i:])))
+        if i == 0:
+            return tail
+        x0, x1, r0, r1 = x[i - 1], x[i], rho[i - 1], rho[i]
+        r_level = r0 + (r1 - r0) * (level - x0) / (x1 - x0) if x1 > x0 else r1
+        return tail + 0.5 * (r_level + r1) * (x1 - level)
+
     @property
     def top(self) -> float:
         return self.support[-1][1]
@@ -189,14 +203,14 @@ def add_semicircle(measure, omega: float, nodes: int = 2000, scan: int = 4000) -
     starts, ends = np.sort(edge[start]), np.sort(edge[~start])
     if starts.size != ends.size or starts.size == 0:
         raise ArithmeticError(f"add_semicircle: could not bracket the support (ω = {omega:g})")
-    lengths = ends - starts
     xs, ws, rs, hs, support = [], [], [], [], []
     target = 1.0 / omega ** 2
-    # nodes shared by length in u, but every interval gets at least a quarter of its equal share
-    # (a narrow interval, e.g. the bump grown from an atom, carries mass out of proportion to it)
-    least = max(64, nodes // (4 * starts.size))
-    for s0, e0, length in zip(starts, ends, lengths):
-        k = max(least, int(nodes * length / lengths.sum()))
+    # the same number of nodes on every interval: a narrow interval (the bump grown from an atom)
+    # carries mass out of proportion to its length, and a count independent of ω keeps the
+    # quadrature (hence every functional) a smooth function of ω between changes of topology
+    per = max(64, nodes // starts.size)
+    for s0, e0 in zip(starts, ends):
+        k = per
         uu = 0.5 * (s0 + e0) + 0.5 * (e0 - s0) * np.cos(np.linspace(np.pi, 0.0, k))
         vlo, vhi = np.zeros(k), np.full(k, omega)
         for _ in range(48):

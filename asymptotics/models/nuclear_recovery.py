@@ -50,7 +50,7 @@ rho = sp.Min(kappa_star, 1)
 def semicircle_tail_moment(a):
     """I(a) = E (x - a)_+² for x on the semicircle [-2, 2] (exact; 0 for a >= 2, valid for a >= 0)."""
     inner = ((a ** 2 + 1) * sp.acos(a / 2) - a * sp.sqrt(4 - a ** 2) * (a ** 2 + 26) / 24) / sp.pi
-    return sp.Piecewise((0, a >= 2), (inner, True))
+    return sp.Piecewise((0, a >= 2), (inner, True))  # inner vanishes at 2 with its first derivative
 
 
 def psi(z, r=rho):

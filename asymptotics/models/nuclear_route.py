@@ -83,6 +83,7 @@ from ._registry import Model, Reference, Variant, register
 
 # Status codes of asymptotics.solvers.Status (models do not import the solvers).
 _CONVERGED, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
+_COARSE_NODES = 600
 _TOL = 1e-10  # |residual| of the two state-evolution equations accepted at a solution
 
 # -- the state evolution, in sympy ---------------------------------------------------------------
@@ -120,7 +121,7 @@ def functionals(density: fp.SpectralDensity, zeta_value: float) -> dict:
     return {
         "F2": float(w @ (f * f)), "F1": float(w @ (x * f)), "D": float(2 * (w @ (f * h))),
         "dF2": float(-2 * (w @ f)), "dF1": float(-(wa @ x)), "dD": float(-2 * (wa @ h)),
-        "rank": float(wa.sum()), "trace": float(w @ f),
+        "rank": density.mass_above(zeta_value), "trace": float(w @ f),
     }
 
 
@@ -155,6 +156,7 @@ class _Solver:
         self.q = self.measure.second_moment
         self.nodes = int(nodes)
         self.kappa_star = float(kappa_star_value)
+        self.rtol = 1e-9  # of the bracketing solves (Newton polishes to _TOL afterwards)
         self._cache: OrderedDict = OrderedDict()
 
     def density(self, om: float) -> fp.SpectralDensity:
@@ -202,7 +204,7 @@ class _Solver:
                 lo, hi = hi, hi * 1.5
                 if hi > 1e4 * start:
                     return None
-        return optimize.brentq(h, lo, hi, xtol=1e-14 * hi, rtol=1e-13)
+        return optimize.brentq(h, lo, hi, xtol=1e-12 * hi, rtol=self.rtol)
 
     def calibration(self, a, n, chi):
         """(lam(chi), ω, gap = 2 alpha - D); lam = -inf where the state evolution diverges."""
@@ -242,7 +244,7 @@ class _Solver:
             else:
                 lo = b_
             hi = max(hi, lo)
-        return optimize.brentq(lambda c: fn(c) - target, lo, hi, xtol=1e-13, rtol=1e-12)
+        return optimize.brentq(lambda c: fn(c) - target, lo, hi, xtol=1e-12, rtol=self.rtol)
 
     # -- a point --------------------------------------------------------------------------------------
     def branch(self, a, l, n):
@@ -353,7 +355,9 @@ def solve_point(alpha_value, lam_value, noise_value, kappa_star_value, nodes=200
         om, z, res, it = solver.newton(a, l, n, kind, start[1], start[2])
         if res < _TOL and 0.5 < om / start[1] < 2.0 and (kind == "zero-threshold" or z > 0):
             return solver.observables(a, l, n, om, z), res, it, kind, (om, z)
-    om, z = solver.nested(a, l, n, kind)
+    # the robust solve on a coarser discretization (its answer moves by ~1e-4), then Newton on this one
+    coarse = _solver(float(kappa_star_value), min(int(nodes), _COARSE_NODES))
+    om, z = coarse.nested(a, l, n, kind)
     om, z, res, it = solver.newton(a, l, n, kind, om, z)
     return solver.observables(a, l, n, om, z), res, it, kind, (om, z)
 

@@ -144,7 +144,8 @@ def run_trials(d, alpha, kappa_star, noise, lams, trials, seed=0, design="quadra
 def train_network(x, y, lam, width, steps=20000, rng=None, init_scale=0.1):
     """Full-batch gradient descent on the quadratic network ``f(x) = (1/sqrt d) Σ_k [(w_k·x)² -
     ||w_k||²]`` with loss ``(1/(2d)) Σ (y - f)² + lam ||W||_F²``, from a small random start; the step
-    is 1/(2 L) with L bounding the Hessian's scale at the start and is halved whenever the loss rises.
+    starts at a bound on the inverse curvature, is halved whenever the loss would rise and grows by 2%
+    after each accepted step.
     Returns (W, losses)."""
     rng = np.random.default_rng(0) if rng is None else rng
     n, d = x.shape
@@ -169,6 +170,7 @@ def train_network(x, y, lam, width, steps=20000, rng=None, init_scale=0.1):
             step /= 2
             continue
         w, value, grad = trial, new_value, new_grad
+        step *= 1.02  # probe a longer step again (halved back whenever the loss rises)
         losses.append(value)
     return w, np.array(losses)
 
