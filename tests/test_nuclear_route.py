@@ -174,6 +174,26 @@ def test_noiseless_recovery_transition_by_convex_optimization():
     assert below == pytest.approx(th.mse[0], rel=0.3)  # finite-size allowance as above
 
 
+@pytest.mark.slow  # ~10 s; the notebook runs this figure in fast mode in the default suite
+def test_figure_fast():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from asymptotics.figures import get
+
+    fig, data = get("nuclear-route").make(True)
+    th = data[data.kind == "theory"]
+    assert th.test_error.notna().all()
+    # more samples help, and the lam -> 0+ error has its cusp at the interpolation threshold
+    for _, g in th.groupby(["kappa_star", "lam"]):
+        g = g.sort_values("alpha")
+        assert g.test_error.iloc[-1] < g.test_error.iloc[0]
+    spec = data[data.kind == "theory-spectrum"]
+    sim_spec = data[data.kind == "simulation-spectrum"].eigenvalue
+    zero_sim = np.mean(sim_spec <= 1e-8 * sim_spec.max())
+    assert zero_sim == pytest.approx(spec.zero_fraction.iloc[0], abs=0.1)  # d = 20: one matrix
+
+
 # -- bad input ---------------------------------------------------------------------------------------------
 def test_bad_input():
     with pytest.raises(asy.ParameterError, match="'alpha'"):

@@ -232,6 +232,7 @@ def test_bad_simulation_sizes():
         asy.simulate("weak-to-strong", trials=2, p=0, gamma_student=1.0, **ISO)
 
 
+@pytest.mark.slow  # ~8 s; the notebook runs this figure in fast mode in the default suite
 def test_figure_fast():
     import matplotlib
 
