@@ -83,7 +83,7 @@ from ._registry import Model, Reference, Variant, register
 
 # Status codes of asymptotics.solvers.Status (models do not import the solvers).
 _CONVERGED, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
-_COARSE_NODES = 600
+_COARSE_NODES = 400
 _TOL = 1e-10  # |residual| of the two state-evolution equations accepted at a solution
 
 # -- the state evolution, in sympy ---------------------------------------------------------------
@@ -156,7 +156,7 @@ class _Solver:
         self.q = self.measure.second_moment
         self.nodes = int(nodes)
         self.kappa_star = float(kappa_star_value)
-        self.rtol = 1e-9  # of the bracketing solves (Newton polishes to _TOL afterwards)
+        self.rtol = 1e-7  # of the bracketing solves (Newton polishes to _TOL afterwards)
         self._cache: OrderedDict = OrderedDict()
 
     def density(self, om: float) -> fp.SpectralDensity:
