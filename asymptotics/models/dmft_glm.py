@@ -69,7 +69,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Softplus
-from ..validation import Integer, Interval, OneOf, ParameterError, param
+from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -143,7 +143,7 @@ def spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value: flo
 
 
 @dataclass(frozen=True, kw_only=True)
-class Schedule:
+class Schedule(Parameters):
     """The (S)GD schedule fields shared by the DMFT classification models (dmft-glm, dmft-gmm)."""
 
     batch: float = param(1.0, domain=Interval(0, 1, high_closed=True), doc="mini-batch fraction: "

@@ -54,7 +54,7 @@ import sympy as sp
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown, tensor
 from ..symbolic.functions import Sigmoid, Softplus
-from ..validation import Array, Interval, OneOf, param
+from ..validation import Array, Interval, OneOf, param, Parameters
 from ._classification import FLIP_DOMAIN, LINK_DOMAIN, Phi, label_mean, phi, prox_logistic
 from ._registry import Model, Reference, Variant, register
 
@@ -242,7 +242,7 @@ def system(loss: str, link: str, general: bool = False) -> System:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     alpha: float = param(domain=Interval(0, np.inf), doc="sample ratio n/d", symbol="α")
     lam: float = param(domain=Interval(0, np.inf),
                        doc="ridge penalty: (lam/2)||w||² added to the sum (not the mean) of the losses",
@@ -255,7 +255,7 @@ class Params:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """x ~ N(0, Sigma) with Sigma given by its eigenvalues, the teacher b by its coordinates in
     Sigma's eigenbasis (finite p); scores x'w, no 1/sqrt(d)."""
 
@@ -266,20 +266,11 @@ class GeneralParams:
     loss: str = param("logistic", domain=OneOf(LOSSES), doc="'square', 'logistic' or 'hinge' (margin losses)")
     link: str = param("sign", domain=LINK_DOMAIN, doc="teacher link f of the score x'b")
     flip: float = param(0.0, domain=FLIP_DOMAIN, doc="label-flip probability", symbol="ε")
-    eigenvalues: np.ndarray = param(domain=Array(Interval(0, np.inf, low_closed=True)),
-                                    doc="eigenvalues of Sigma (length p)")
     target: np.ndarray = param(domain=Array(Interval()), doc="teacher b in Sigma's eigenbasis (length p); "
                                "the score's power b'Sigma b plays the role of signal")
 
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        return spectra.expand_spectrum_argument(values)
-
     def check(self):
-        spectra.check_spectrum_arrays("erm", self.eigenvalues, target=self.target)
+        super().check()
         if not np.any(self.eigenvalues * self.target ** 2 > 0):
             from ..validation import ParameterError
             raise ParameterError("erm: the teacher has no power (b'Sigma b = 0); give a non-zero 'target'")
@@ -317,7 +308,8 @@ MODEL = register(Model(
                       prepare=lambda p: {"dim_erm": float(p.eigenvalues.size),
                                          "power_erm": float(np.sum(p.eigenvalues * p.target ** 2))},
                       example={"n": 150, "lam": 1.0, "loss": "logistic", "link": "sign", "flip": 0.05,
-                               "spectrum": "power-law:p=200,decay=1.2,source=0.5"})),
+                               "spectrum": "power-law:p=200,decay=1.2,source=0.5"},
+                      observables={"signal": "b'Sigma b, the teacher score's power"})),
     references=(
         Reference("aubin2020generalization", _BIB_AUBIN,
                   "Sec. 2-3: replica fixed point for ERM in GLMs with ridge penalty (m, q, V and hats)"),

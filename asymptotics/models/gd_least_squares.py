@@ -56,7 +56,7 @@ import sympy as sp
 from .. import spectra
 from ..integrals import marchenko_pastur_batch
 from ..symbolic import Average, ParametricQuadratureSpace, System
-from ..validation import Array, Interval, ParameterError, param
+from ..validation import Array, Interval, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -122,7 +122,7 @@ ISOTROPIC = System(
 
 
 @dataclass(frozen=True, kw_only=True)
-class IsotropicParams:
+class IsotropicParams(Parameters):
     """x ~ N(0, I_p), p/n -> gamma; gradient descent (step > 0) or flow (step = 0) from b = 0."""
 
     gamma: float = param(domain=_POS, doc="aspect ratio p/n", symbol="γ")
@@ -167,7 +167,7 @@ def _prepare(p) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """x ~ N(0, Σ) with Σ given by its eigenvalues, β by its coordinates in Σ's eigenbasis; gradient
     descent (step > 0) solved by the DMFT."""
 
@@ -178,18 +178,9 @@ class GeneralParams:
     lam: float = param(0.0, domain=_NONNEG, doc="per-sample ridge penalty, as in the isotropic variant",
                        symbol="λ", aliases=("lambda",))
     noise: float = param(1.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
-    eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length p)")
-    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
-
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        spectra.check_spectrum_arrays("gd-least-squares", self.eigenvalues, target=self.target)
+        super().check()
         step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
         k = time_ / step_
         bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)

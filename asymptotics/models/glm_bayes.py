@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, gaussian_panels, log_ndtr
-from ..validation import Integer, Interval, OneOf, ParameterError, param
+from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 from .spiked_wigner import free_entropy_fn, overlap_fn
@@ -205,7 +205,7 @@ def _prepare(p):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     alpha: float = param(domain=Interval(0, np.inf), doc="samples per dimension n/d", symbol="α")
     prior: str = param("gaussian", domain=OneOf(PRIORS), doc="prior of the teacher weights")
     channel: str = param("sign", domain=OneOf(CHANNELS),

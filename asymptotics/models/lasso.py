@@ -58,7 +58,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import System, Unknown
-from ..validation import Array, Integer, Interval, OneOf, ParameterError, param
+from ..validation import Array, Integer, Interval, OneOf, param, ParameterError, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 
@@ -147,7 +147,7 @@ _DOC_PRIOR = ("signal prior: 'bernoulli-gaussian' (0 w.p. 1-eps, else N(0,1)), '
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriorParams:
+class PriorParams(Parameters):
     """The signal prior: a name, or atoms (``prior='empirical'``); shared by the sparse models."""
 
     eps: float = param(0.1, domain=Interval(0, 1, True, True),

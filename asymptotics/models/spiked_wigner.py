@@ -53,7 +53,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, expit, gaussian_panels, logcosh, softplus
-from ..validation import Integer, Interval, OneOf, param
+from ..validation import Integer, Interval, OneOf, param, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 
@@ -241,7 +241,7 @@ def _prepare(p):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     snr: float = param(domain=Interval(0, np.inf, low_closed=True),
                        doc="signal-to-noise ratio: Y = sqrt(snr/n) x x' + W (BBP at snr = 1)",
                        symbol="λ²")

@@ -100,6 +100,7 @@ def _ls_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="isotropic", trial=_ls_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("time",),
     effective=lambda params, sizes: {"gamma": _ls_p(params.gamma, sizes["n"]) / sizes["n"]},
     description="real gradient descent (step > 0) or exact gradient flow (step = 0) on Gaussian data",
@@ -146,7 +147,8 @@ def _ls_general_trial(params, sizes, rng):
 
 
 register_simulator(Simulator(
-    model="gd-least-squares", variant="general", trial=_ls_general_trial, vectorized=("time",),
+    model="gd-least-squares", variant="general", trial=_ls_general_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'), vectorized=("time",),
     description="real gradient descent on x ~ N(0, diag(eigenvalues)), β = target",
     example={"n": 100, "time": [2.0, 10.0], "step": 0.5, "lam": 0.01, "noise": 0.25,
              "spectrum": "power-law:p=200,decay=1.5,source=0.5"},
@@ -255,6 +257,7 @@ def _glm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-glm", variant="teacher-student", trial=_glm_trial,
+    observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _glm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch) gradient descent on Gaussian teacher-student data",
@@ -294,6 +297,7 @@ def _gmm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-gmm", variant="two-clusters", trial=_gmm_trial,
+    observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _gmm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch / persistent) SGD on two symmetric Gaussian clusters",

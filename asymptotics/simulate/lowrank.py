@@ -112,6 +112,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spiked-wigner", variant="default", trial=_trial,
+    observables=('overlap', 'cosine', 'mse', 'gamma', 'spectral_overlap'),
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
     description="Bayes-optimal AMP with Onsager term (denoiser generated from the sympy prior)",
     example={"n": 300, "snr": 2.0, "prior": "rademacher", "init": 0.2, "iteration": 3},

@@ -88,7 +88,9 @@ def _trial(params, sizes, rng):
 
 
 register_simulator(Simulator(
-    model="nt-ridge", variant="sphere", trial=_trial, vectorized=("ridge",),
+    model="nt-ridge", variant="sphere", trial=_trial,
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'),
+    extras=('min_singular_value',), vectorized=("ridge",),
     sizes={"n_test": "test inputs per trial for the risk (default 2000)"}, defaults={"n_test": 2000},
     description="the NT feature matrix of a two-layer net with random first layer; min-norm / ridge fit",
     example={"n": 120, "width": 10, "d": 8, "ridge": 0.01, "noise": 0.1, "activation": "relu",

@@ -194,6 +194,7 @@ def _effective_delta(params, sizes):
 
 register_simulator(Simulator(
     model="lasso", variant="alpha", trial=lambda p, s, r: _lasso_trial(p, s, r, "alpha"),
+    observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("alpha", "iteration"), effective=_effective_delta,
     description="AMP with Onsager term and threshold alpha ||z||/sqrt(n) on a Gaussian design",
@@ -201,6 +202,7 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="lasso", variant="lam", trial=lambda p, s, r: _lasso_trial(p, s, r, "lam"),
+    observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("lam", "iteration"), effective=_effective_delta,
     description="LASSO by coordinate descent (iteration = inf) or calibrated AMP (finite iteration)",
@@ -251,6 +253,7 @@ def _bp_effective(params, sizes):
 
 register_simulator(Simulator(
     model="basis-pursuit", variant="default", trial=_bp_trial,
+    observables=('mse', 'excess_risk', 'test_error', 'excess_variance', 'rate', 'min_l2_excess_variance'),
     sizes={"p": "number of unknowns; n = round(delta p) measurements"},
     effective=_bp_effective,
     description="min ||x||_1 s.t. Ax = y by linear programming (HiGHS); the pure-noise interpolator "
@@ -302,6 +305,7 @@ def _dt_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="donoho-tanner", variant="default", trial=_dt_trial,
+    observables=('rho', 'eps'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     effective=lambda p, s: {"delta": _sizes(p.delta, s["N"]) / s["N"]},
     description="largest recoverable sparsity by LP (nested supports, bisection), per draw",
