@@ -101,7 +101,7 @@ NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, w
 # -- the NT kernel of σ --------------------------------------------------------------------------
 def derivative(value) -> sp.Expr:
     """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU)."""
-    return sp.diff(activation(value).expr, X)
+    return activation(value).derivative().expr
 
 
 def normalized_hermite(act, terms: int) -> np.ndarray:

@@ -19,7 +19,6 @@ import numpy as np
 
 from ..activations import activation
 from ..kernels import gegenbauer, multiplicity
-from ..models.nt_ridge import derivative
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 from .random_features import sphere
@@ -44,7 +43,7 @@ def _trial(params, sizes, rng):
     d = _integer("d", params.d)
     big_n = _integer("width", params.width)
     n_test = sizes["n_test"]
-    dsigma = activation(derivative(params.activation)).numpy
+    dsigma = activation(params.activation).derivative().numpy
     powers = np.asarray(params.target_powers, dtype=float)
     deg = powers.size - 1
     norms = np.sqrt(multiplicity(d, np.arange(deg + 1)))
