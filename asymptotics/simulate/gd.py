@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..validation import ParameterError
+from ..measures import (glm_spec, mixture_error, selection_rates, test_loss_classification,
+                        test_loss_mixture, test_loss_regression)
 from ._registry import Simulator, register_simulator
 
 
@@ -159,8 +161,6 @@ register_simulator(Simulator(
 def selections(rng, n, batch, persistence, step):
     """Selection vectors s(k) in {0, 1}^n for k = 0, 1, ... (None: full batch), the chain of
     :func:`asymptotics.dmft.glm.selection_paths` drawn with ``rng``."""
-    from ..dmft.glm import selection_rates
-
     if batch >= 1.0:
         while True:
             yield None
@@ -225,13 +225,10 @@ def _glm_n(alpha, d):
 
 
 def _glm_trial(params, sizes, rng):
-    from ..dmft.glm import _test_loss_classification, _test_loss_regression
-    from ..models.dmft_glm import spec
-
     d = sizes["d"]
     n = _glm_n(params.alpha, d)
     step, lam, rho, noise = float(params.step), float(params.lam), float(params.signal), float(params.noise)
-    sp = spec(params.loss, params.teacher, noise, float(params.smoothing))
+    sp = glm_spec(params.loss, params.teacher, noise, float(params.smoothing), "dmft-glm")
     ks = _steps(params.time, step)
     star = rng.standard_normal(d)
     star *= np.sqrt(rho * d) / np.linalg.norm(star)
@@ -245,10 +242,10 @@ def _glm_trial(params, sizes, rng):
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * (rho + noise)), 0.0)
         test_error = np.arccos(np.clip(ratio, -1, 1)) / np.pi
-        test_loss = _test_loss_classification(sp.loss, c, m, rho, noise)
+        test_loss = test_loss_classification(sp.loss, c, m, rho, noise)
     else:
         test_error = c - 2 * m + rho + noise
-        test_loss = _test_loss_regression(sp.loss, c, m, rho, noise)
+        test_loss = test_loss_regression(sp.loss, c, m, rho, noise)
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
     return {"train_loss": train_loss, "train_error": train_error, "test_error": test_error,
@@ -272,13 +269,10 @@ def _gmm_n(alpha, d):
 
 
 def _gmm_trial(params, sizes, rng):
-    from ..dmft.glm import _mixture_error, _test_loss_mixture
-    from ..models.dmft_glm import spec
-
     d = sizes["d"]
     n = _gmm_n(params.alpha, d)
     step, lam, rho, delta = float(params.step), float(params.lam), float(params.signal), float(params.noise)
-    sp = spec(params.loss, "sign", 0.0, float(params.smoothing))
+    sp = glm_spec(params.loss, "sign", 0.0, float(params.smoothing), "dmft-gmm")
     ks = _steps(params.time, step)
     v = rng.standard_normal(d)
     v *= np.sqrt(rho * d) / np.linalg.norm(v)
@@ -291,7 +285,7 @@ def _gmm_trial(params, sizes, rng):
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
     return {"train_loss": train_loss, "train_error": train_error,
-            "test_error": _mixture_error(c, m, delta), "test_loss": _test_loss_mixture(sp.loss, c, m, delta),
+            "test_error": mixture_error(c, m, delta), "test_loss": test_loss_mixture(sp.loss, c, m, delta),
             "norm": c, "overlap": m, "cosine": cosine}
 
 
