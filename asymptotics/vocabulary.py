@@ -19,6 +19,9 @@ average); ``direction_error(c, signal)``, where it has a closed form, is the mis
 probability ``P(y (c G + sqrt(1 - c²) Z) < 0)`` of a unit direction with cosine ``c`` to the
 teacher (before flips), used by the twins' exact test errors.
 
+Spike denoisers are the posterior means of the unit-power priors of the spiked matrix models
+(:data:`SPIKE_DENOISERS`), shared by their state evolution and their AMP twins.
+
 Teachers are generative channels ``y = φ(h*, ε)`` with ``ε ~ N(0, 1)`` scaled by ``noise`` (the
 DMFT's parameterization: ``sign`` labels, ``linear`` regression targets).
 """
@@ -26,15 +29,16 @@ DMFT's parameterization: ``sign`` labels, ``linear`` regression targets).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy as sp
 
-from .symbolic.functions import Sigmoid, Softplus, ndtr
+from .symbolic.functions import Sigmoid, Softplus, expit, logcosh, ndtr
 from .symbolic.implicit_function import implicit
 
 __all__ = ["Loss", "Link", "Teacher", "LOSSES", "LINKS", "TEACHERS", "prox_logistic",
-           "Y", "H", "U", "V", "SMOOTHING", "MU", "VAR", "COS", "SIGNAL", "HSTAR", "EPS", "NOISE"]
+           "Y", "H", "U", "V", "SMOOTHING", "MU", "VAR", "COS", "SIGNAL", "HSTAR", "EPS", "NOISE",
+           "SPIKE_DENOISERS", "SPIKE_EPS"]
 
 # -- symbols ------------------------------------------------------------------------------------
 Y, H, U = sp.symbols("y h u", real=True)          # label, prediction, margin y h
@@ -164,6 +168,27 @@ TEACHERS: Mapping[str, Teacher] = {t.name: t for t in (
     Teacher("sign", sp.sign(HSTAR + sp.sqrt(NOISE) * EPS), True, "y = sign(h* + sqrt(noise) ε)"),
     Teacher("linear", HSTAR + sp.sqrt(NOISE) * EPS, False, "y = h* + sqrt(noise) ε"),
 )}
+
+
+# -- scalar Bayes denoisers (unit-power priors of the spiked models) --------------------------------
+SPIKE_EPS = sp.Symbol("eps", nonnegative=True)   # density of the sparse Rademacher prior
+
+
+def log_odds_sparse(b, snr):
+    """log P(X != 0 | b)/P(X = 0 | b) for the sparse Rademacher prior X = ±1/sqrt(eps) w.p. eps,
+    given b = sqrt(snr) y, y = sqrt(snr) X + Z."""
+    a = 1 / sp.sqrt(SPIKE_EPS)
+    return sp.log(SPIKE_EPS / (1 - SPIKE_EPS)) + logcosh(a * b) - snr * a ** 2 / 2
+
+
+#: Posterior mean E[X | sqrt(snr) X + Z = y] of the unit-power spike priors, in sympy (stable forms);
+#: the spiked models' state evolution and their AMP twins use the same denoiser.
+SPIKE_DENOISERS: Mapping[str, Callable] = {
+    "rademacher": lambda y, snr: sp.tanh(sp.sqrt(snr) * y),
+    "gaussian": lambda y, snr: sp.sqrt(snr) * y / (1 + snr),
+    "sparse-rademacher": lambda y, snr: (sp.tanh(sp.sqrt(snr) * y / sp.sqrt(SPIKE_EPS)) / sp.sqrt(SPIKE_EPS)
+                                         * expit(log_odds_sparse(sp.sqrt(snr) * y, snr))),
+}
 
 
 def names(table: Mapping) -> tuple[str, ...]:
