@@ -55,7 +55,7 @@ import sympy as sp
 
 from .. import spectra
 from ..integrals import marchenko_pastur_batch
-from ..symbolic import Average, ParametricQuadratureSpace, System
+from ..symbolic import Average, Bound, ParametricQuadratureSpace, System
 from ..validation import Array, Interval, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
 
@@ -118,6 +118,10 @@ ISOTROPIC = System(
         "train_error": _train,
         "norm": _norm,
     },
+    # time sqrt(gamma) <= MAX_TIME_SQRT_GAMMA: where the Marchenko–Pastur quadrature is accurate
+    bounds=(Bound(time, "below", MAX_TIME_SQRT_GAMMA / sp.sqrt(gamma), inclusive=True,
+                  meaning="the quadrature's accuracy limit time*sqrt(gamma); the time -> inf limit "
+                          "is the 'ridge' model"),),
 )
 
 
@@ -141,11 +145,6 @@ class IsotropicParams(Parameters):
         if not np.all(np.isfinite(time_)):
             raise ParameterError("gd-least-squares: parameter 'time' must be finite (time -> inf is "
                                  "the 'ridge' model at the same lam)")
-        if np.any(time_ * np.sqrt(float(np.max(self.gamma))) > MAX_TIME_SQRT_GAMMA):
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must satisfy time*sqrt(gamma) <= {MAX_TIME_SQRT_GAMMA:.3g} "
-                f"(the quadrature's accuracy limit; the time -> inf limit is the 'ridge' model); "
-                f"got time={float(np.max(time_)):g}")
         with np.errstate(divide="ignore", invalid="ignore"):
             k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0)
         bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
