@@ -45,6 +45,13 @@ def _prepare(model, params: Mapping[str, Any], variant: str | None = None):
     return model, variant, p, shape, values
 
 
+def _compiled(model, variant, p, values):
+    """The variant's compiled System, after checking that every name it reads has a value."""
+    system = variant.system_for(p)
+    _check_values(model, variant, system, values)
+    return compile_system(system)
+
+
 def _check_values(model, variant, system, values) -> None:
     """Every name the System reads has a value (a Params field or a prepared value)."""
     needed = {q.name for q in system.parameters}
@@ -121,9 +128,7 @@ def evaluate(model, *, variant: str | None = None, method: str = "auto",
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
-    system = variant.system_for(p)
-    _check_values(model, variant, system, values)
-    compiled = compile_system(system)
+    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
@@ -295,9 +300,7 @@ def curve(model, sweep: Mapping[str, Any], *, variant: str | None = None, method
         frame = result.to_frame()
         frame.attrs["sweep"] = list(grids)
         return frame
-    system = variant.system_for(p)
-    _check_values(model, variant, system, values)
-    compiled = compile_system(system)
+    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
         out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,

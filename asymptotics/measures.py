@@ -24,7 +24,7 @@ from .integrals import gauss_hermite
 from .validation import ParameterError
 
 __all__ = ["GLMSpec", "glm_spec", "selection_rates", "psd_cholesky", "test_loss_classification",
-           "test_loss_regression", "test_loss_mixture", "mixture_error"]
+           "test_loss_regression", "test_loss_mixture", "mixture_error", "teacher_student_errors"]
 
 
 @dataclass(frozen=True)
@@ -156,3 +156,17 @@ def mixture_error(c, m, delta):
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(np.maximum(delta * c, 0.0))
         return np.where(sd > 0, ndtr(-m / np.where(sd > 0, sd, 1.0)), 0.5 + 0.5 * np.sign(-m))
+
+
+def teacher_student_errors(spec: GLMSpec, c, m, rho: float, noise: float):
+    """(test error, test loss) of linear predictors with ``||θ||²/d = c`` and ``θ·θ*/d = m``
+    on fresh teacher-student data (teacher score variance ``rho``, label noise ``noise``):
+    classification error arccos(m/sqrt(c (rho + noise)))/π (sign labels), else the squared error
+    c - 2m + rho + noise; the loss by :func:`test_loss_classification` / :func:`test_loss_regression`."""
+    c, m = np.asarray(c, dtype=float), np.asarray(m, dtype=float)
+    if spec.classification:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * (rho + noise)), 0.0)
+        return (np.arccos(np.clip(ratio, -1.0, 1.0)) / np.pi,
+                test_loss_classification(spec.loss, c, m, rho, noise))
+    return c - 2.0 * m + rho + noise, test_loss_regression(spec.loss, c, m, rho, noise)

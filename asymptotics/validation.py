@@ -55,6 +55,21 @@ class Parameters:
         return None
 
 
+def whole_steps(time, step, flow_allowed: bool = False) -> None:
+    """Raise unless ``time`` is a whole number of steps of size ``step`` at every broadcast point
+    (``flow_allowed``: step = 0 means gradient flow, where any time is allowed)."""
+    step_, time_ = np.broadcast_arrays(np.asarray(step, float), np.asarray(time, float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0) if flow_allowed \
+            else time_ / step_
+    bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
+    if np.any(bad):
+        i = np.flatnonzero(bad.ravel())[0]
+        raise ParameterError(
+            f"parameter 'time' must be a whole number of steps (time/step an integer) for gradient "
+            f"descent; got time={float(time_.ravel()[i])!r}, step={float(step_.ravel()[i])!r}")
+
+
 def adopt(params_cls: type) -> type:
     """A frozen Params dataclass that does not derive from :class:`Parameters`, given that base
     (same fields, name and module; its own hooks, if any, take precedence)."""

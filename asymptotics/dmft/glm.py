@@ -65,8 +65,7 @@ import scipy.linalg as sl
 from ..integrals import gauss_hermite
 from ..measures import GLMSpec, psd_cholesky as _psd_cholesky, selection_rates
 from ..measures import mixture_error as _mixture_error, test_loss_mixture as _test_loss_mixture
-from ..measures import test_loss_classification as _test_loss_classification
-from ..measures import test_loss_regression as _test_loss_regression
+from ..measures import teacher_student_errors
 from ..validation import Integer, Interval, ParameterError, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
@@ -445,14 +444,8 @@ def _solve(spec: GLMSpec, *, mixture: bool, alpha, step, steps, lam, signal, noi
     if mixture:
         test_error = _mixture_error(diag, m, delta)
         test_loss = _test_loss_mixture(spec.loss, diag, m, delta)
-    elif spec.classification:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(diag > 0, m / np.sqrt(np.maximum(diag, 1e-300) * (rho + sigma2)), 0.0)
-        test_error = np.arccos(np.clip(ratio, -1.0, 1.0)) / np.pi
-        test_loss = _test_loss_classification(spec.loss, diag, m, rho, sigma2)
     else:
-        test_error = diag - 2.0 * m + rho + sigma2
-        test_loss = _test_loss_regression(spec.loss, diag, m, rho, sigma2)
+        test_error, test_loss = teacher_student_errors(spec, diag, m, rho, sigma2)
     if sampled is None:  # exact linear: square loss, linear teacher
         train_error = np.diag(c_ell) / alpha
         train_loss = train_error / 2.0

@@ -70,7 +70,7 @@ import sympy as sp
 
 from .. import vocabulary
 from ..measures import glm_spec
-from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters
+from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -154,15 +154,9 @@ class Params(Schedule):
 
 def check_schedule(p, name):
     """Shared checks of the (S)GD schedule: whole number of steps, a valid selection chain."""
+    whole_steps(p.time, p.step)
     step_, time_, batch_, tau_ = np.broadcast_arrays(*(np.asarray(getattr(p, k), float)
                                                       for k in ("step", "time", "batch", "persistence")))
-    k = time_ / step_
-    bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-    if np.any(bad):
-        i = np.flatnonzero(bad.ravel())[0]
-        raise ParameterError(
-            f"{name}: parameter 'time' must be a whole number of steps (time/step an integer); "
-            f"got time={float(time_.ravel()[i])!r}, step={float(step_.ravel()[i])!r}")
     with np.errstate(divide="ignore", invalid="ignore"):
         need = step_ * np.maximum(1.0, batch_ / (1.0 - batch_))
     bad = (batch_ < 1) & (tau_ > 0) & np.isfinite(tau_) & (tau_ < need * (1 - 1e-12))

@@ -56,7 +56,7 @@ import sympy as sp
 from .. import spectra
 from ..integrals import marchenko_pastur_batch
 from ..symbolic import Average, Bound, ParametricQuadratureSpace, System
-from ..validation import Array, Interval, param, ParameterError, Parameters
+from ..validation import Array, Interval, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -141,18 +141,10 @@ class IsotropicParams(Parameters):
                         "0 = gradient flow", symbol="η", aliases=("learning_rate",))
 
     def check(self):
-        step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
-        if not np.all(np.isfinite(time_)):
+        if not np.all(np.isfinite(np.asarray(self.time, float))):
             raise ParameterError("gd-least-squares: parameter 'time' must be finite (time -> inf is "
                                  "the 'ridge' model at the same lam)")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0)
-        bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-        if np.any(bad):
-            i = np.flatnonzero(bad.ravel())[0]
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must be a whole number of steps (time/step an "
-                f"integer) for gradient descent; got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+        whole_steps(self.time, self.step, flow_allowed=True)
 
 
 def _prepare(p) -> dict:
@@ -180,14 +172,7 @@ class GeneralParams(spectra.SpectrumParameters):
 
     def check(self):
         super().check()
-        step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
-        k = time_ / step_
-        bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-        if np.any(bad):
-            i = np.flatnonzero(bad.ravel())[0]
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must be a whole number of steps (time/step an "
-                f"integer); got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+        whole_steps(self.time, self.step)
 
 
 def _general_compute(p, values, batch, method):

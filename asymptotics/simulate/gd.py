@@ -30,8 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..validation import ParameterError
-from ..measures import (glm_spec, mixture_error, selection_rates, test_loss_classification,
-                        test_loss_mixture, test_loss_regression)
+from ..measures import glm_spec, mixture_error, selection_rates, teacher_student_errors, test_loss_mixture
 from ._registry import Simulator, register_simulator
 
 
@@ -238,14 +237,7 @@ def _glm_trial(params, sizes, rng):
     train_loss, train_error = _train_stats(x, y, thetas, sp.loss, sp.classification)
     c = np.sum(thetas ** 2, axis=0) / d
     m = star @ thetas / d
-    if sp.classification:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * (rho + noise)), 0.0)
-        test_error = np.arccos(np.clip(ratio, -1, 1)) / np.pi
-        test_loss = test_loss_classification(sp.loss, c, m, rho, noise)
-    else:
-        test_error = c - 2 * m + rho + noise
-        test_loss = test_loss_regression(sp.loss, c, m, rho, noise)
+    test_error, test_loss = teacher_student_errors(sp, c, m, rho, noise)
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
     return {"train_loss": train_loss, "train_error": train_error, "test_error": test_error,
