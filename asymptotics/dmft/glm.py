@@ -56,14 +56,11 @@ fixed point (tested). The exact linear engines always iterate (cheap).
 from __future__ import annotations
 
 import time as _time
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import scipy.linalg as sl
 
-from ..integrals import gauss_hermite
-from ..measures import GLMSpec, psd_cholesky as _psd_cholesky, selection_rates
+from ..measures import GLMSpec, selection_rates
 from ..measures import mixture_error as _mixture_error, test_loss_mixture as _test_loss_mixture
 from ..measures import teacher_student_errors
 from ..validation import Integer, Interval, ParameterError, domain_error

@@ -66,7 +66,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from .. import vocabulary
 from ..measures import glm_spec
@@ -207,23 +206,42 @@ def _validate(values):
     return MODEL.variants[0].validate(values, MODEL.name)
 
 
-def _compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
-    from ..dmft.glm import solve_gd
+_OBSERVABLES = {
+    "train_loss": "average training loss Σ_μ ℓ(y_μ, h_μ)/n",
+    "train_error": "misclassified training fraction (classification) or training MSE (regression)",
+    "test_error": "misclassification rate on a fresh sample (classification) or test MSE "
+                  "including label noise (regression)",
+    "test_loss": "expected loss on a fresh sample",
+    "norm": "||θ||²/d",
+    "overlap": "θ·θ*/d",
+    "cosine": "overlap / sqrt(norm signal)",
+}
 
-    how = _method(method, MODEL.name)
-    times = values["time"]
 
-    def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
-        result = solve_gd(theory_spec(p.loss, p.teacher, g["noise"], g["smoothing"], MODEL.name),
-                          alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
-                          signal=g["signal"], noise=g["noise"], batch=g["batch"],
-                          persistence=g["persistence"], paths=int(g["paths"]), seed=int(g["seed"]),
-                          method=how)
-        return result, (lambda arr: arr[k])
+def schedule_compute(solver: str, spec_of, model_name: str, observables, **extra):
+    """A numeric variant's ``compute`` for a DMFT of (S)GD: one solve of ``asymptotics.dmft.glm.<solver>``
+    per group of points sharing everything but ``time``; ``spec_of(params, group)`` gives its
+    numeric loss/teacher spec. Shared by dmft-glm and dmft-gmm."""
 
-    return grouped_trajectories(values, batch, _GROUP, run, tuple(MODEL.observables), method)
+    def compute(p, values, batch, method):
+        from ..dmft import glm
+        from ..dmft.evaluation import grouped_trajectories
+
+        how = _method(method, model_name)
+        times = values["time"]
+
+        def run(g, idx):
+            k = np.rint(times[idx] / g["step"]).astype(int)
+            result = getattr(glm, solver)(
+                spec_of(p, g), alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1),
+                lam=g["lam"], signal=g["signal"], noise=g["noise"], batch=g["batch"],
+                persistence=g["persistence"], paths=int(g["paths"]), seed=int(g["seed"]), method=how,
+                **extra)
+            return result, (lambda arr: arr[k])
+
+        return grouped_trajectories(values, batch, _GROUP, run, tuple(observables), method)
+
+    return compute
 
 
 _BIB_CCM = """@article{celentano2021high,
@@ -254,7 +272,10 @@ MODEL = register(Model(
                 "causally on sampled paths (or by damped iteration on the whole history)",
                 example={"alpha": 2.0, "time": 2.0, "step": 0.25, "lam": 0.0, "loss": "logistic",
                          "teacher": "sign", "batch": 0.5, "paths": 400},
-                compute=_compute, equations=_EQUATIONS),
+                compute=schedule_compute(
+                    "solve_gd", lambda p, g: theory_spec(p.loss, p.teacher, g["noise"], g["smoothing"],
+                                                         "dmft-glm"),
+                    "dmft-glm", _OBSERVABLES), equations=_EQUATIONS),
     ),
     references=(
         Reference("celentano2021high", _BIB_CCM,
@@ -270,14 +291,5 @@ MODEL = register(Model(
                   "discrete-time (constant step) DMFT equations, proof [abstract read only]"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],
-    observables={
-        "train_loss": "average training loss Σ_μ ℓ(y_μ, h_μ)/n",
-        "train_error": "misclassified training fraction (classification) or training MSE (regression)",
-        "test_error": "misclassification rate on a fresh sample (classification) or test MSE "
-                      "including label noise (regression)",
-        "test_loss": "expected loss on a fresh sample",
-        "norm": "||θ||²/d",
-        "overlap": "θ·θ*/d",
-        "cosine": "overlap / sqrt(norm signal)",
-    },
+    observables=_OBSERVABLES,
 ))

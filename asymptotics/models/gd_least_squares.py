@@ -56,7 +56,7 @@ import sympy as sp
 from .. import spectra
 from ..integrals import marchenko_pastur_batch
 from ..symbolic import Average, Bound, ParametricQuadratureSpace, System
-from ..validation import Array, Interval, param, ParameterError, Parameters, whole_steps
+from ..validation import Interval, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)

@@ -41,7 +41,7 @@ import sympy as sp
 
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, param, Parameters
+from ..validation import Interval, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
