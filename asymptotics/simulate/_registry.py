@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -97,18 +98,35 @@ def register_simulator(sim: Simulator) -> Simulator:
     return sim
 
 
+def _load_for(model: str) -> None:
+    """Import the twin modules that register simulators for ``model`` (found by the text
+    ``model="<name>"`` in their source, so that simulating one model imports no other twin)."""
+    from . import _load_all, _modules_mentioning
+
+    names = _modules_mentioning(f'model="{model}"')
+    if names is None:  # the sources are not readable (a zipped install): import every twin
+        _load_all()
+        return
+    for name in names:
+        importlib.import_module(f"{__package__}.{name}")
+
+
 def sizes_by_variant(model) -> dict[str, tuple[str, ...]]:
     """Variant name -> the finite-size arguments of its simulator (for Model.resolve)."""
-    from . import _load_all
+    _load_for(model)
+    if not any(m == model for m, _ in _SIMULATORS):
+        from . import _load_all
 
-    _load_all()
+        _load_all()  # a twin registered from a module that names the model another way
     return {v: tuple(s.sizes) for (m, v), s in _SIMULATORS.items() if m == model}
 
 
 def simulator_for(model: str, variant: str) -> Simulator:
-    from . import _load_all
+    _load_for(model)
+    if (model, variant) not in _SIMULATORS:
+        from . import _load_all
 
-    _load_all()
+        _load_all()  # a twin registered from a module that names the model another way
     try:
         return _SIMULATORS[(model, variant)]
     except KeyError:
