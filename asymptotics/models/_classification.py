@@ -106,21 +106,21 @@ def _half_margin_moment(a, t):
 
 def margin_moment(a, t, link: str, signal, flip):
     """``E (a - t V - Z)_+^2`` with ``V = y G`` (closed form for the sign link)."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return (1 - flip) * _half_margin_moment(a, t) + flip * _half_margin_moment(a, -t)
     return label_average(lambda v: pos2_unit(a - t * v), link, signal, flip)
 
 
 def error_moment(t, link: str, signal, flip):
     """``P(t V + Z < 0) = E Phi(-t V)``: the test error of a direction with c1/c2 = t."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return sp.Rational(1, 2) - (1 - 2 * flip) * sp.atan(t) / sp.pi
     return label_average(lambda v: Phi(-t * v), link, signal, flip)
 
 
 def label_mean(link: str, signal, flip):
     """``E V = E y G`` (the labels' alignment with the teacher score)."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return (1 - 2 * flip) * sp.sqrt(2 / sp.pi)
     return label_average(lambda v: v, link, signal, flip)
 
@@ -141,7 +141,7 @@ def separability_system(link: str, ratio: sp.Symbol, signal, flip) -> System:
     key = (link, ratio, signal, flip)
     if key not in _SEPARABILITY:
         f0 = margin_moment(0, _t_sep, link, signal, flip)
-        noiseless = sp.Eq(flip, 0) if link == "sign" else sp.false
+        noiseless = sp.Eq(flip, 0) if vocabulary.LINKS[link].sharp else sp.false
         params = tuple(x for x in (ratio, signal, flip) if isinstance(x, sp.Symbol))
         _SEPARABILITY[key] = System(
             parameters=params,
