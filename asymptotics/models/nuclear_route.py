@@ -77,12 +77,12 @@ from scipy import optimize
 
 from .. import free_probability as fp
 from ..codegen import Kernel
+from ..outcome import NumericOutput, Status
 from ..validation import Integer, Interval, ParameterError, param
 from . import nuclear_recovery
 from ._registry import Model, Reference, Variant, register
 
-# Status codes of asymptotics.solvers.Status (models do not import the solvers).
-_CONVERGED, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
+_CONVERGED, _MAX_ITERATIONS, _NONFINITE = Status.CONVERGED, Status.MAX_ITERATIONS, Status.NONFINITE
 _COARSE_NODES = 400
 _TOL = 1e-10  # |residual| of the two state-evolution equations accepted at a solution
 
@@ -405,8 +405,7 @@ def _compute(params, values, batch, method):
         residual[i], iterations[i] = res, it
         if not res < _TOL:
             status[i] = _MAX_ITERATIONS
-    return {"observables": obs, "status": status, "residual": residual, "iterations": iterations,
-            "method": method + ":chi-calibration+newton"}
+    return NumericOutput(obs, status, residual, iterations, method + ":chi-calibration+newton")
 
 
 _LATEX = r"""\begin{aligned}

@@ -187,6 +187,8 @@ def _effective(params, sizes):
 
 register_simulator(Simulator(
     model="nuclear-route", variant="default", trial=_trial,
+    observables=("test_error", "excess_risk", "train_error", "mse", "rank_fraction", "mean_eigenvalue",
+                 "top_eigenvalue"),
     sizes={"d": "input dimension; n = round(alpha d²) samples, teacher width round(kappa_star d)"},
     vectorized=("lam",), effective=_effective,
     description="quadratic-network data, the convex PSD problem solved by FISTA with eigenvalue "

@@ -23,6 +23,11 @@ from ._registry import Simulator, register_simulator
 from .ridge import RidgePath
 
 
+OBSERVABLES = ("teacher_error", "student_error", "teacher_excess_risk", "student_excess_risk", "gain",
+               "disagreement", "teacher_train_error", "student_train_error", "kappa_teacher",
+               "kappa_student", "signal")
+
+
 def _fit_path(x, weights):
     """A RidgePath for the features x Γ^{-1/2} (per-sample penalty), Γ = diag(weights)."""
     return RidgePath.fit(x / np.sqrt(weights), np.zeros(x.shape[0]))
@@ -114,7 +119,7 @@ def _general_trial(params, sizes, rng):
 
 
 register_simulator(Simulator(
-    model="weak-to-strong", variant="isotropic", trial=_isotropic_trial,
+    model="weak-to-strong", variant="isotropic", trial=_isotropic_trial, observables=OBSERVABLES,
     sizes={"p": "dimension; n_teacher = round(p/gamma_teacher), n_student = round(p/gamma_student)"},
     vectorized=("lam_teacher", "lam_student"), effective=_isotropic_effective,
     description="x ~ N(0, I_p), β uniform on the sphere of radius sqrt(signal); ridge teacher -> ridge "
@@ -123,7 +128,7 @@ register_simulator(Simulator(
              "lam_student": 0.3, "signal": 1.0, "noise": 0.5},
 ))
 register_simulator(Simulator(
-    model="weak-to-strong", variant="general", trial=_general_trial,
+    model="weak-to-strong", variant="general", trial=_general_trial, observables=OBSERVABLES,
     vectorized=("lam_teacher", "lam_student"),
     description="x ~ N(0, diag(eigenvalues)), β = target; weighted ridges (penalty Γ diagonal in Σ's "
                 "eigenbasis), one SVD per data set",
