@@ -44,8 +44,8 @@ def nuclear_route(fast: bool = False):
     frames = []
     noise = 0.1
     if fast:
-        alphas, sim_alphas, d, trials, nodes = np.linspace(0.2, 1.2, 5), [0.9], 16, 2, 600
-        widths, penalties = [(0.25, "C0"), (1.0, "C3")], [(0.3, "C3")]
+        alphas, sim_alphas, d, trials, nodes = np.linspace(0.25, 1.15, 4), [0.9], 14, 2, 600
+        widths, penalties = [(0.25, "C0"), (1.0, "C3")], []
     else:
         alphas, sim_alphas, d, trials, nodes = np.linspace(0.1, 1.5, 29), [0.2, 0.4, 0.6, 0.9, 1.3], 30, 4, 2000
         widths = [(0.25, "C0"), (0.5, "C1"), (1.0, "C3")]
@@ -67,7 +67,9 @@ def nuclear_route(fast: bool = False):
                           f"λ = {lam:g}", d, trials, nodes)
     thr = evaluate("nuclear-route", alpha=1.0, lam=0.0, noise=noise, kappa_star=0.5, nodes=nodes)
     # the lam -> 0+ error has a cusp at the interpolation threshold: resolve it
-    near = thr.interpolation_threshold + (np.array([-1e-3, 1e-3]) if fast else np.linspace(-0.04, 0.04, 9))
+    # (ζ -> 0 like sqrt(threshold - alpha) from below: a continuous but very sharp peak)
+    steps = np.array([-1e-4, 1e-4]) if fast else np.r_[np.linspace(-0.04, 0.04, 9), -1e-3, -1e-4, 1e-4, 1e-3]
+    near = thr.interpolation_threshold + steps
     th0 = curve("nuclear-route", sweep={"alpha": np.union1d(alphas, near)}, lam=0.0, noise=noise,
                 kappa_star=0.5, nodes=nodes)
     plot.plot_curve(ax, th0, "alpha", "test_error", label="λ → 0+", color="k", lw=0.8)
