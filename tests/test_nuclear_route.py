@@ -77,6 +77,11 @@ def test_penalty_to_zero_is_continuous_on_both_sides_of_the_interpolation_thresh
             assert r.train_error[0] < 1e-20 and r.threshold[0] > 0  # interpolating branch
         else:
             assert r.train_error[0] > 1e-3 and r.threshold[0] == 0.0  # PSD least squares
+    # across the threshold the two branches meet (ζ -> 0 like sqrt(thr - alpha)): the error is
+    # continuous there, at the top of a sharp peak
+    across = asy.evaluate("nuclear-route", alpha=[thr - 1e-6, thr + 1e-6], lam=0.0, noise=0.1, kappa_star=0.5)
+    assert across.threshold[0] < 2e-3 and across.threshold[1] == 0.0
+    assert across.test_error[0] == pytest.approx(across.test_error[1], rel=2e-2)
 
 
 def test_nested_and_continued_solves_agree_and_the_discretization_converges():
