@@ -18,69 +18,19 @@ import time as _time
 
 import numpy as np
 
-from ..integrals import gauss_hermite, gauss_hermite_product
-from ..solvers.result import Status
+from ..integrals import gauss_hermite_product
+from ..measures import MIXTURE_ORDERS, mixture_expectations, mixture_test_error, psd_sqrt
+from ..outcome import Status
 from .result import DMFTResult
 
 __all__ = ["solve_decoupled", "psd_sqrt", "mixture_test_error", "mixture_expectations"]
 
-#: Gauss–Hermite nodes per dimension: one-time (k dims) and two-time (2k dims) integrals.
-ORDERS = {1: (60, 40), 2: (24, 8)}
-
-
-def psd_sqrt(cov: np.ndarray) -> np.ndarray:
-    """A factor L with L L' = cov for a (batch of) PSD matrices, singular ones included
-    (symmetric square root by eigendecomposition; negative rounding eigenvalues clipped)."""
-    w, v = np.linalg.eigh(cov)
-    return v * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+ORDERS = MIXTURE_ORDERS  # Gauss–Hermite nodes per dimension: one-time (k dims), two-time rules
 
 
 def _gaussian_nodes(k: int, order: int) -> tuple[np.ndarray, np.ndarray]:
     comps, wts = gauss_hermite_product(k, order)
     return np.stack(comps, axis=1), np.asarray(wts)
-
-
-def mixture_expectations(fns, means, cov, order: int | None = None):
-    """Per cluster c: E[ℓ], E[g] (k), E[∇g] (k, k) over h = means[c] + N(0, cov), and the
-    misclassification P(y_c f(h) < 0). ``means`` is (C, k), ``cov`` (k, k)."""
-    k = fns.k
-    nodes, wts = _gaussian_nodes(k, order or ORDERS[k][0])
-    lower = psd_sqrt(cov)
-    out = []
-    for c in range(means.shape[0]):
-        h = means[c] + nodes @ lower.T
-        yv = np.full(h.shape[0], fns.labels[c])
-        ell, grad, hess = fns.derivatives(h, yv)
-        out.append((wts @ ell, wts @ grad, np.tensordot(wts, hess, axes=1)))
-    return out, mixture_test_error(fns, means, cov)
-
-
-def mixture_test_error(fns, means, cov, order: int = 200) -> float:
-    """Σ_c π_c P(y_c f(h) < 0), h ~ N(means[c], cov): the last field integrated in closed form
-    given the others (sympy ``conditional_error``), the others by Gauss–Hermite."""
-    k = fns.k
-    cov = np.asarray(cov, float)
-    total = 0.0
-    if k == 1:
-        sd = np.sqrt(max(cov[0, 0], 0.0))
-        for c in range(means.shape[0]):
-            mu, yc = means[c, 0], fns.labels[c]
-            val = (fns.conditional_error(np.empty((1, 0)), [mu], [sd], [yc])[0] if sd > 0
-                   else (0.5 if mu == 0 else float(yc * mu < 0)))
-            total += fns.probs[c] * val
-        return float(total)
-    # k = 2: h1 ~ N(mu1, s11), h2 | h1 ~ N(mu2 + s21/s11 (h1 - mu1), s22 - s21²/s11)
-    x, w = gauss_hermite(order)
-    s11, s21, s22 = cov[0, 0], cov[1, 0], cov[1, 1]
-    sd1 = np.sqrt(max(s11, 0.0))
-    slope = s21 / s11 if s11 > 0 else 0.0
-    csd = np.sqrt(max(s22 - slope * s21, 1e-300))
-    for c in range(means.shape[0]):
-        h1 = means[c, 0] + sd1 * x
-        cm = means[c, 1] + slope * (h1 - means[c, 0])
-        vals = fns.conditional_error(h1[:, None], cm, np.full_like(h1, csd), np.full_like(h1, fns.labels[c]))
-        total += fns.probs[c] * float(w @ vals)
-    return float(total)
 
 
 def _two_time(fns, means_t, means_s, q_tt, q_ts, q_ss, order, delta):

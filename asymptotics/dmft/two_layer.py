@@ -19,7 +19,7 @@ import time as _time
 import numpy as np
 
 from ..integrals import gauss_hermite
-from ..solvers.result import Status
+from ..outcome import Status
 from .result import DMFTResult
 
 __all__ = ["solve_population"]

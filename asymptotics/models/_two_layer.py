@@ -12,72 +12,18 @@ then has no O(1) rank-one part along the constant vector (see ``two-layer-lazy``
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
+from ..measures import NETWORK_ACTIVATIONS, SINGLE_INDEX_TARGETS, network_functions, network_numbers
 from ..validation import Interval, OneOf, param
 
-x = sp.Symbol("x", real=True)
-
-#: odd activations σ(x), in sympy (σ' by differentiation)
-ACTIVATIONS = {
-    "tanh": sp.tanh(x),
-    "erf": sp.erf(x),
-    "linear": x,
-}
-
-#: single-index targets φ(z) before normalization to unit power
-TARGETS = {
-    "linear": x,
-    "tanh": sp.tanh(2 * x),
-    "cubic": x ** 3 - 3 * x,  # He_3: information exponent 3, no linear part
-}
-
-
-@dataclass(frozen=True)
-class Numbers:
-    """Gaussian constants (G ~ N(0, 1)) of an (activation, target) pair."""
-
-    mu1: float  # E σ'(G) = E G σ(G)
-    dsq: float  # E σ'(G)²
-    target_mu1: float  # E G φ(G) of the normalized target: the linear part's coefficient
-    target_norm: float  # sqrt(E φ(G)²) of the raw target (φ is divided by it)
-
-
-@functools.lru_cache(maxsize=None)
-def numbers(activation: str, target: str) -> Numbers:
-    from ..activations import activation as make
-
-    sig = ACTIVATIONS[activation]
-    coef = make(sig).coefficients()
-    dcoef = make(sp.diff(sig, x)).coefficients()
-    tcoef = make(TARGETS[target]).coefficients()
-    norm = float(np.sqrt(tcoef.second))
-    return Numbers(mu1=coef.mu1, dsq=dcoef.second, target_mu1=tcoef.mu1 / norm, target_norm=norm)
-
-
-@functools.lru_cache(maxsize=None)
-def functions(activation: str, target: str):
-    """Numpy functions generated from the sympy tables: (σ, σ', σ'') and the normalized target."""
-    from ..codegen import Kernel
-
-    sig = ACTIVATIONS[activation]
-    nb = numbers(activation, target)
-    act = Kernel([sig, sp.diff(sig, x), sp.diff(sig, x, 2)], (x,))
-    tgt = Kernel([TARGETS[target] / nb.target_norm], (x,))
-
-    def sigma(u):
-        u = np.asarray(u, float)
-        return tuple(np.asarray(v).reshape(u.shape) for v in act({"x": u.reshape(-1)}))
-
-    def phi(z):
-        z = np.asarray(z, float)
-        return np.asarray(tgt({"x": z.reshape(-1)})[0]).reshape(z.shape)
-
-    return sigma, phi
+# the tables live with the twin's shared definitions (asymptotics.measures)
+ACTIVATIONS = NETWORK_ACTIVATIONS
+TARGETS = SINGLE_INDEX_TARGETS
+numbers = network_numbers
+functions = network_functions
 
 
 _POS = Interval(0, np.inf)

@@ -92,153 +92,23 @@ xor (the two clusters of a label cancel in the mean gradient; finite d escapes i
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ..symbolic import Average, Softplus, System, Unknown, gaussian, ndtr
+from .. import vocabulary
+from ..measures import MIXTURE_LAYOUTS, MIXTURE_LOSSES, mixture_functions
+from ..symbolic import Average, System, Unknown, gaussian, ndtr
 from ..validation import Integer, Interval, OneOf, ParameterError, param
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
 
-# -- the sympy tables: fields, predictors, losses, conditional errors -------------------------------
-y = sp.Symbol("y", real=True)
-H = sp.symbols("h1 h2", real=True)
-out = sp.Symbol("f", real=True)
-cmean, csd = sp.Symbol("cmean", real=True), sp.Symbol("csd", positive=True)
-
-LOSSES = {
-    "logistic": Softplus(-y * out),
-    "square": (y - out) ** 2 / 2,
-}
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A data layout: clusters (mean coefficients U, labels, probabilities) and the predictor
-    f(h_1..h_k) that reads them; ``conditional_error`` = P(y f(h) < 0 | h_1..h_{k-1}) for
-    h_k ~ N(cmean, csd²), in sympy (for k = 1: given h_1 ~ N(cmean, csd²)). Clusters come in
-    mirror pairs (c, c + C/2) with U_{c'} = -U_c and ℓ_{c'}(-h) = ℓ_c(h) (the state evolution
-    integrates the first half only, with doubled weights; tested against the full sum)."""
-
-    k: int
-    means: tuple
-    labels: tuple
-    probs: tuple
-    predictor: sp.Expr
-    conditional_error: sp.Expr
-    doc: str = field(default="", compare=False)
-
-
-_H1, _H2 = H
-LAYOUTS = {
-    "two-clusters": Layout(
-        k=1, means=((1.0,), (-1.0,)), labels=(1.0, -1.0), probs=(0.5, 0.5), predictor=_H1,
-        # P(y h < 0), h ~ N(cmean, csd²)
-        conditional_error=ndtr(-y * cmean / csd),
-        doc="clusters ±v, y = ±1; perceptron f = h"),
-    "xor": Layout(
-        k=2, means=((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)), labels=(1.0, -1.0, 1.0, -1.0),
-        probs=(0.25, 0.25, 0.25, 0.25), predictor=_H1 ** 2 - _H2 ** 2,
-        # y = +1 errs iff |h2| > |h1|, y = -1 iff |h2| < |h1|; h2 | h1 ~ N(cmean, csd²)
-        conditional_error=(1 - y) / 2 + y * (ndtr((cmean - sp.Abs(_H1)) / csd)
-                                             + ndtr((-cmean - sp.Abs(_H1)) / csd)),
-        doc="clusters ±v1 (y = +1), ±v2 (y = -1); quadratic network f = h1² - h2²"),
-}
-
-
-@dataclass(frozen=True)
-class MixtureFunctions:
-    """Numeric functions generated from the sympy tables for one (data, loss) pair."""
-
-    layout: Layout
-    loss: str
-    # (h: (P, k), y: (P,)) -> loss (P,), gradient (P, k), Hessian (P, k, k)
-    derivatives: object
-    # (h: (P, k), y: (P,)) -> gradient (P, k) only (the two-time integrals need no more)
-    gradient: object
-    # (h: (P, k), y: (P,)) -> misclassification indicator (P,) (ties count 1/2)
-    error: object
-    # (h_1..h_{k-1}: (P, k-1), cmean (P,), csd (P,), y (P,)) -> conditional error (P,)
-    conditional_error: object
-
-    @property
-    def k(self) -> int:
-        return self.layout.k
-
-    @property
-    def means(self) -> np.ndarray:
-        return np.asarray(self.layout.means, float)
-
-    @property
-    def labels(self) -> np.ndarray:
-        return np.asarray(self.layout.labels, float)
-
-    def half(self) -> "MixtureFunctions":
-        """The same functions on the first half of the mirror pairs, with doubled weights."""
-        lay = self.layout
-        idx = range(len(lay.probs) // 2)
-        sub = Layout(lay.k, tuple(lay.means[i] for i in idx), tuple(lay.labels[i] for i in idx),
-                     tuple(2 * lay.probs[i] for i in idx), lay.predictor, lay.conditional_error, lay.doc)
-        return MixtureFunctions(sub, self.loss, self.derivatives, self.gradient, self.error,
-                                self.conditional_error)
-
-    @property
-    def probs(self) -> np.ndarray:
-        return np.asarray(self.layout.probs, float)
-
-
-@functools.lru_cache(maxsize=None)
-def functions(data: str, loss: str) -> MixtureFunctions:
-    """Compile the loss, its gradient and Hessian in the fields, and the error, with codegen."""
-    from ..codegen import Kernel
-
-    if data not in LAYOUTS:
-        raise ParameterError(f"decoupled-descent: parameter 'data' must be one of "
-                             f"{', '.join(map(repr, LAYOUTS))}; got {data!r}")
-    if loss not in LOSSES:
-        raise ParameterError(f"decoupled-descent: parameter 'loss' must be one of "
-                             f"{', '.join(map(repr, LOSSES))}; got {loss!r}")
-    lay = LAYOUTS[data]
-    hs = H[: lay.k]
-    ell = LOSSES[loss].xreplace({out: lay.predictor})
-    grad = [sp.diff(ell, a) for a in hs]
-    hess = [sp.diff(g, b) for g in grad for b in hs]
-    deriv = Kernel([ell, *grad, *hess], (*hs, y))
-    gradk = Kernel(grad, (*hs, y))
-    err = Kernel([sp.Heaviside(-y * lay.predictor, sp.S.Half)], (*hs, y))
-    cond = Kernel([lay.conditional_error], (*hs[:-1], cmean, csd, y))
-    k = lay.k
-
-    def derivatives(hv, yv):
-        vals = _args(hs, hv, yv)
-        res = deriv(vals)
-        p = hv.shape[0]
-        return (np.asarray(res[0]), np.stack(res[1:1 + k], axis=1),
-                np.stack(res[1 + k:], axis=1).reshape(p, k, k))
-
-    def gradient(hv, yv):
-        return np.stack(gradk(_args(hs, hv, yv)), axis=1)
-
-    def error(hv, yv):
-        return np.asarray(err(_args(hs, hv, yv))[0])
-
-    def conditional(hv, mean, sd, yv):
-        vals = _args(hs[:-1], hv, yv)
-        vals.update(cmean=np.asarray(mean, float), csd=np.asarray(sd, float))
-        return np.asarray(cond(vals)[0])
-
-    return MixtureFunctions(lay, loss, derivatives, gradient, error, conditional)
-
-
-def _args(hs, hv, yv):
-    hv = np.asarray(hv, float)
-    vals = {s.name: np.ascontiguousarray(hv[:, j]) for j, s in enumerate(hs)}
-    vals["y"] = np.broadcast_to(np.asarray(yv, float), (hv.shape[0],))
-    return vals
+# -- the data layouts and losses (shared with the twin: asymptotics.measures, asymptotics.vocabulary) -----
+LAYOUTS = MIXTURE_LAYOUTS
+functions = mixture_functions
 
 
 # -- the natural-step state evolution (two clusters, margin losses): a System with an iteration ----
@@ -251,8 +121,8 @@ z = sp.Symbol("z", real=True)
 u = sp.Symbol("u", real=True)
 GAUSS = gaussian(z, order=80)
 
-# margin forms l(u), u = y f, of the losses (y = ±1): logistic softplus(-u), square (1 - u)²/2
-MARGIN = {name: expr.xreplace({out: u, y: 1}) for name, expr in LOSSES.items()}
+# margin forms l(u), u = y f, of the vocabulary's losses: logistic softplus(-u), square (1 - u)²/2
+MARGIN = {name: vocabulary.LOSSES[name].margin.xreplace({vocabulary.U: u}) for name in MIXTURE_LOSSES}
 
 
 @functools.lru_cache(maxsize=None)
@@ -312,7 +182,8 @@ class _Common:
                                 "with direction a (xor needs > 0, see conventions)", symbol="m_0")
     init_var: float = param(0.0, domain=_NONNEG, doc="variance of the iid Gaussian part of Θ^0 "
                             "(per entry)", symbol="σ_0²")
-    loss: str = param("logistic", domain=OneOf(tuple(LOSSES)), doc="training loss ℓ(y, f)")
+    loss: str = param("logistic", domain=OneOf(MIXTURE_LOSSES), doc="training loss L(y f) of the "
+                      "vocabulary: 'logistic' log(1 + e^{-y f}), 'square' (y - f)²/2")
 
 
 @dataclass(frozen=True, kw_only=True)

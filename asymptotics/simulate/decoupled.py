@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..measures import mixture_expectations, mixture_functions
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 
@@ -51,8 +52,6 @@ def draw(fns, *, alpha, noise, signal, init_overlap, init_var, d, rng):
 
 
 def _population(fns, theta, v, noise, signal):
-    from ..dmft.decoupled import mixture_expectations
-
     d, k = theta.shape
     overlaps = v.T @ theta / d  # (r, k)
     means = fns.means @ overlaps  # (C, k)
@@ -119,10 +118,8 @@ def run(fns, x, labels, v, theta0, *, algorithm, step, lam, iterations, noise, s
 
 
 def _trial(params, sizes, rng, natural):
-    from ..models.decoupled_descent import functions
-
     data = "two-clusters" if natural else params.data
-    fns = functions(data, params.loss)
+    fns = mixture_functions(data, params.loss)
     x, labels, _, v, theta0 = draw(fns, alpha=float(params.alpha), noise=float(params.noise),
                                    signal=float(params.signal), init_overlap=float(params.init_overlap),
                                    init_var=float(params.init_var), d=sizes["d"], rng=rng)
@@ -141,14 +138,16 @@ def gd_and_dd(*, d: int, seed: int = 0, iterations, data: str = "two-clusters", 
     ``{"gd": {...}, "dd": {...}}`` of arrays over ``iterations`` with the model's observables plus
     ``train_error``/``train_loss`` at the fitted fields (for GD the decoupled fields are the
     fitted ones)."""
-    from ..models.decoupled_descent import functions
-
-    fns = functions(data, loss)
+    fns = mixture_functions(data, loss)
     rng = np.random.default_rng(seed)
     x, labels, _, v, theta0 = draw(fns, alpha=alpha, noise=noise, signal=signal, init_overlap=init_overlap,
                                    init_var=init_var, d=int(d), rng=rng)
     kw = dict(step=step, lam=lam, iterations=iterations, noise=noise, signal=signal)
     return {alg: run(fns, x, labels, v, theta0, algorithm=alg, **kw) for alg in ("gd", "dd")}
+
+
+OBSERVABLES = ("test_error", "test_loss", "norm", "overlap", "cosine", "decoupled_train_error",
+               "decoupled_train_loss")
 
 
 def _effective(params, sizes):
@@ -157,6 +156,7 @@ def _effective(params, sizes):
 
 register_simulator(Simulator(
     model="decoupled-descent", variant="gd-step", trial=lambda p, s, r: _trial(p, s, r, False),
+    observables=OBSERVABLES,
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("iteration",), effective=_effective,
     description="decoupled descent (Onsager-corrected full-batch GD) on a drawn Gaussian mixture",
     example={"d": 100, "alpha": 2.0, "iteration": [0, 3, 6], "step": 0.2, "noise": 0.5, "lam": 0.1},
@@ -164,6 +164,7 @@ register_simulator(Simulator(
 
 register_simulator(Simulator(
     model="decoupled-descent", variant="natural-step", trial=lambda p, s, r: _trial(p, s, r, True),
+    observables=OBSERVABLES,
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("iteration",), effective=_effective,
     description="decoupled descent with the natural step on two drawn clusters",
     example={"d": 100, "alpha": 2.0, "iteration": [1, 3, 5], "noise": 0.5, "lam": 0.1},

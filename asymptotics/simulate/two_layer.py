@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..measures import network_functions
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 
@@ -49,15 +50,13 @@ def train_network(*, d: int, n: int, m: int, scaling: str, times, activation="ta
                   signal=1.0, noise=0.25, init_scale=1.0, n_test=2000, step=0.05, growth=0.02,
                   max_step=0.5, rng=None, seed=0):
     """Train one network; returns {observable: array over ``times``} (see the module docstring)."""
-    from ..models._two_layer import functions
-
     if scaling not in ("ntk", "mean-field"):
         raise ParameterError(f"parameter 'scaling' must be 'ntk' or 'mean-field'; got {scaling!r}")
     if m < 2 or m % 2:
         raise ParameterError(f"parameter 'm' (width) must be an even integer >= 2 (antisymmetric pairs); "
                              f"got {m!r}")
     rng = np.random.default_rng(seed) if rng is None else rng
-    sigma, phi = functions(activation, target)
+    sigma, phi = network_functions(activation, target)
     direction = rng.standard_normal(d)
     direction /= np.linalg.norm(direction)
 
@@ -130,11 +129,11 @@ def _lazy_trial(params, sizes, rng):
                         times=params.time, activation=params.activation, target=params.target,
                         signal=float(params.signal), noise=float(params.noise),
                         init_scale=float(params.init_scale), rng=rng)
-    return {k: out[k] for k in _LAZY}
+    return {k: out[k] for k in _LAZY}  # path norm etc. are not lazy-theory observables
 
 
 register_simulator(Simulator(
-    model="two-layer-lazy", variant="ntk", trial=_lazy_trial,
+    model="two-layer-lazy", variant="ntk", trial=_lazy_trial, observables=_LAZY,
     sizes={"d": "input dimension; n = round(alpha d) samples", "m": "width (even)"},
     vectorized=("time",),
     effective=lambda p, s: {"alpha": _lazy_n(float(p.alpha), s["d"]) / s["d"]},
@@ -152,6 +151,7 @@ def _population_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="two-layer-population", variant="mean-field", trial=_population_trial,
+    observables=_LAZY + ("path_norm", "alignment", "second_layer"),
     sizes={"d": "input dimension", "n": "samples (the theory is n/d -> inf)", "m": "width (even)"},
     vectorized=("time",),
     description="the mean-field-parametrized network trained by full-batch GD at large n/d",
