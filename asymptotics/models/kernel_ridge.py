@@ -48,7 +48,8 @@ import numpy as np
 import sympy as sp
 
 from .. import spectra
-from ..kernels import KernelDomain, kernel_at_one, sphere_spectrum, taylor_coefficients
+from ..kernels import (KernelDomain, choose_degrees, degree_cap, kernel_at_one, taylor_coefficients,
+                       truncated_spectrum)
 from ..symbolic import Average, ParamSpace, System, Unknown
 from ..validation import Array, Integer, Interval, ParameterError, param
 from ._registry import Model, Reference, Variant, register
@@ -63,7 +64,26 @@ xi, th = sp.symbols("xi theta", real=True)
 SPECTRUM = ParamSpace("kernel_spectrum", {xi: "eigenvalues", th: "coefficients"}, weights="multiplicities")
 
 
-def _spectral_system(penalty, parameters):
+coef_error, eigenvalue_error, tail_trace, tail_eigenvalue = sp.symbols(
+    "coef_error eigenvalue_error tail_trace tail_eigenvalue", nonnegative=True)
+SPECTRUM_ERROR_PARAMS = (coef_error, eigenvalue_error, tail_trace, tail_eigenvalue)
+
+
+def spectrum_error(kappa_, count):
+    """Bound on the change of df1 and df2 (normalized by ``count``) and on the relative change of
+    the bias sum Σ m θ²/(ξ + κ)² caused by the spectrum's errors, at fixed κ: the coefficients'
+    error bounds (``coef_error`` = Σ_k err_k: a unit of c_k moves Σ m ξ/(ξ + κ) and
+    Σ m ξ²/(ξ + κ)² by at most 1/κ; ``eigenvalue_error`` = max_k err_k/N(d, k) moves each bias
+    term by at most 2 eigenvalue_error/κ relative) and the lumped tail (any eigenvalues <=
+    tail_eigenvalue with total trace tail_trace give Σ m ξ/(ξ + κ) in [tail_trace/(κ +
+    tail_eigenvalue), tail_trace/κ], an interval of width tail_trace tail_eigenvalue/(κ(κ +
+    tail_eigenvalue)), and Σ m ξ²/(ξ + κ)² in an interval no wider; the bias has no tail terms).
+    0 at κ = 0 (ridgeless, n above the rank: the risk does not depend on the eigenvalues there)."""
+    trace_part = (coef_error + tail_trace * tail_eigenvalue / (kappa_ + tail_eigenvalue)) / (count * kappa_)
+    return sp.Piecewise((0, sp.Eq(kappa_, 0)), (sp.Max(trace_part, 2 * eigenvalue_error / kappa_), True))
+
+
+def _spectral_system(penalty, parameters, extra=None):
     """The renormalized-ridge equations with kernel eigenvalues; ``penalty`` is the per-sample lam."""
     df1 = Average(xi / (xi + kappa), SPECTRUM) / n
     df2 = Average(xi ** 2 / (xi + kappa) ** 2, SPECTRUM) / n
@@ -71,6 +91,7 @@ def _spectral_system(penalty, parameters):
     obs = ridge_observables(
         df1, df2, kappa ** 2 * Average(th ** 2 / (xi + kappa) ** 2, SPECTRUM),
         Average(th ** 2, SPECTRUM), sp.And(sp.Eq(penalty, 0), sp.Eq(n, rank)))
+    obs.update(extra or {})
     return System(
         parameters=parameters,
         # From above the root, where the residual κ - lam - κ df1(κ)/n is increasing and convex:
@@ -83,7 +104,8 @@ def _spectral_system(penalty, parameters):
 
 
 SPECTRAL = _spectral_system(lam, (n, lam, noise))
-SPHERE = _spectral_system(ridge / n, (n, ridge, noise))
+SPHERE = _spectral_system(ridge / n, (n, ridge, noise, *SPECTRUM_ERROR_PARAMS),
+                          {"spectrum_error": spectrum_error(kappa, n)})
 
 # -- polynomial regime: isotropic ridge on the degree-l block ----------------------------------
 alpha = sp.Symbol("alpha", positive=True)
@@ -108,6 +130,10 @@ POLYNOMIAL = System(
                                               True))},
     observables=_poly_obs,
 )
+
+DOC_DEGREES = ("degrees resolved exactly, the higher ones lumped through their trace; 0 (default) = "
+               "chosen automatically from n, ridge, d and the kernel's decay (see spectrum_error)")
+
 
 _DOC_NOISE = "label-noise variance Var ε"
 _DOC_RIDGE = "penalty added to the kernel matrix, (K + ridge I)^{-1} (= n lam); 0 = interpolation"
@@ -152,8 +178,8 @@ class SphereParams:
     kernel: object = param("arccos1", domain=KernelDomain(), doc="h(t): a named kernel or an expression")
     target_powers: np.ndarray = param(domain=Array(_NONNEG, min_size=1),
                                       doc="F_k² = power of the degree-k part of f*, k = 0, 1, ...")
-    degrees: float = param(12, domain=Integer(1, 200, low_closed=True, high_closed=True),
-                           doc="degrees resolved exactly (higher ones lumped through their trace)")
+    degrees: float = param(0, domain=Integer(0, 200, low_closed=True, high_closed=True),
+                           doc=DOC_DEGREES)
 
     def check(self):
         check_sphere_degrees("kernel-ridge", self)
@@ -162,7 +188,8 @@ class SphereParams:
 def check_sphere_degrees(model: str, params) -> None:
     """One input dimension, and every target degree among the resolved ones (sphere variants)."""
     _single("d", params.d)
-    if params.target_powers.size > _single("degrees", params.degrees) + 1:
+    deg = _single("degrees", params.degrees)
+    if deg and params.target_powers.size > deg + 1:
         raise ParameterError(
             f"{model}: 'target_powers' has degrees up to {params.target_powers.size - 1} but only "
             f"'degrees' = {params.degrees:g} are resolved; raise 'degrees'")
@@ -178,13 +205,39 @@ def _single(name, value) -> int:
     return int(vals[0])
 
 
+def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel) -> int:
+    """The degrees resolved: ``degrees`` if given (at most :func:`~asymptotics.kernels.degree_cap`,
+    above which N(d, k) exceeds 1e300 and those degrees act only through their trace), else the
+    automatic truncation of :func:`~asymptotics.kernels.choose_degrees`."""
+    d, deg = _single("d", params.d), _single("degrees", params.degrees)
+    target = params.target_powers.size - 1
+    cap = degree_cap(d)
+    if target > cap:
+        raise ParameterError(
+            f"{model}: 'target_powers' has degrees up to {target}, but at d = {d} the multiplicity "
+            f"N(d, k) exceeds 1e300 above degree {cap}; give at most {cap + 1} target powers")
+    if deg == 0:
+        return choose_degrees(kernel, d, n_max, ridge_min, target)
+    return min(deg, cap)
+
+
+def spectrum_values(spec: dict, target_powers, degree: int) -> dict:
+    """The arrays and scalars a ``sphere`` system reads, from :func:`truncated_spectrum`."""
+    mult = spec["multiplicities"]
+    powers = np.zeros(degree + 2)
+    powers[: target_powers.size] = target_powers
+    co = spec["coefficients"]
+    with np.errstate(under="ignore"):
+        eig_err = float(np.max(co.error[: degree + 1] / mult[: degree + 1]))
+    return {"eigenvalues": spec["eigenvalues"], "multiplicities": mult, "coefficients": np.sqrt(powers / mult),
+            "coef_error": spec["coef_error"], "eigenvalue_error": eig_err,
+            "tail_trace": spec["tail_trace"], "tail_eigenvalue": spec["tail_eigenvalue"]}
+
+
 def _sphere_prepare(p: SphereParams) -> dict:
-    d, deg = _single("d", p.d), _single("degrees", p.degrees)
-    eig, mult, _ = _sphere_cached(p.kernel, d, deg)
-    powers = np.zeros(deg + 2)
-    powers[: p.target_powers.size] = p.target_powers
-    coef = np.sqrt(powers / mult)
-    return {"eigenvalues": eig, "multiplicities": mult, "coefficients": coef}
+    d = _single("d", p.d)
+    deg = sphere_degrees("kernel-ridge", p, float(np.max(p.n)), float(np.min(p.ridge)), p.kernel)
+    return spectrum_values(_sphere_cached(p.kernel, d, deg), p.target_powers, deg)
 
 
 _SPHERE_CACHE: dict = {}
@@ -195,7 +248,7 @@ def _sphere_cached(kernel, d, degree):
     if key not in _SPHERE_CACHE:
         if len(_SPHERE_CACHE) > 64:
             _SPHERE_CACHE.clear()
-        _SPHERE_CACHE[key] = sphere_spectrum(kernel, d, degree)
+        _SPHERE_CACHE[key] = truncated_spectrum(kernel, d, degree)
     return _SPHERE_CACHE[key]
 
 
