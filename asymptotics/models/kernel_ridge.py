@@ -84,7 +84,7 @@ coef_error, eigenvalue_error, zero_error, tail_trace, tail_eigenvalue = sp.symbo
 SPECTRUM_ERROR_PARAMS = (coef_error, eigenvalue_error, zero_error, tail_trace, tail_eigenvalue)
 
 
-def spectrum_error(kappa_, count):
+def spectrum_error(kappa_, count, ridgeless_above_rank):
     """Bound on the change of df1 and df2 (normalized by ``count``) and on the relative change of
     the bias sum Σ m θ²/(ξ + κ)² caused by the spectrum's errors, at fixed κ: the coefficients'
     error bounds (``coef_error`` = Σ_k err_k: a unit of c_k moves Σ m ξ/(ξ + κ) and
@@ -97,8 +97,9 @@ def spectrum_error(kappa_, count):
     through its rank: 0 if that rank is exact (no lumped tail, every coefficient reported as 0 exactly
     0: ``zero_error`` = Σ of their bounds = 0), else inf (the true kernel has more directions)."""
     trace_part = (coef_error + tail_trace * tail_eigenvalue / (kappa_ + tail_eigenvalue)) / (count * kappa_)
-    return sp.Piecewise((0, sp.And(sp.Eq(kappa_, 0), sp.Eq(tail_trace + zero_error, 0))),
-                        (sp.oo, sp.Eq(kappa_, 0)),
+    at_zero = sp.Or(sp.Eq(kappa_, 0), ridgeless_above_rank)  # (Newton stops at κ ~ 1e-24 there)
+    return sp.Piecewise((0, sp.And(at_zero, sp.Eq(tail_trace + zero_error, 0))),
+                        (sp.oo, at_zero),
                         (sp.Max(trace_part, 2 * eigenvalue_error / kappa_), True))
 
 
@@ -123,8 +124,10 @@ def _spectral_system(penalty, parameters, extra=None):
 
 
 SPECTRAL = _spectral_system(lam, (n, lam, noise))
-SPHERE = _spectral_system(ridge / n, (n, ridge, noise, *SPECTRUM_ERROR_PARAMS),
-                          {"spectrum_error": spectrum_error(kappa, n)})
+SPHERE = _spectral_system(
+    ridge / n, (n, ridge, noise, *SPECTRUM_ERROR_PARAMS),
+    {"spectrum_error": spectrum_error(kappa, n, sp.And(sp.Eq(ridge, 0),
+                                                       n >= Average(sp.Heaviside(xi, 0), SPECTRUM)))})
 
 # -- polynomial regime: isotropic ridge on the degree-l block ----------------------------------
 alpha = sp.Symbol("alpha", positive=True)

@@ -240,7 +240,8 @@ SPHERE = _subs_system(
     ),
     {_lam_rf: ridge / n}, (n, width, d, ridge, noise, *SPECTRUM_ERROR_PARAMS),
     {"features": _features, "interpolation_ratio": n / _features,
-     "spectrum_error": spectrum_error(_kappa, sp.Min(n, _features))},
+     "spectrum_error": spectrum_error(_kappa, sp.Min(n, _features), sp.And(
+         sp.Eq(ridge, 0), sp.Min(n, _features) >= Average(sp.Heaviside(s, 0), NT_SPECTRUM)))},
 )
 
 
