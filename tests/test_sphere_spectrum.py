@@ -295,3 +295,19 @@ def test_monte_carlo_nt_ridge_d1000():
     frame = frame[frame.observable.isin(["excess_risk", "train_error"])]
     bad = frame[(frame.simulation - frame.theory).abs() > 3 * frame.stderr + 0.15 * frame.theory.abs()]
     assert bad.empty, bad.to_string()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(act=st.sampled_from(["relu", "tanh", "erf"]), logd=st.floats(math.log(8), math.log(3000)),
+       ratio=st.floats(0.1, 10.0), width=st.sampled_from([5.0, 50.0, np.inf]), k1=st.integers(2, 8),
+       extra=st.integers(1, 30))
+def test_nt_more_degrees_change_the_risk_by_at_most_the_stated_bound(act, logd, ratio, width, k1, extra):
+    d = int(round(math.exp(logd)))
+    n = float(round(ratio * d * (width if np.isfinite(width) else 10.0)))
+    kw = {"n": n, "d": d, "width": width, "ridge": 0.01, "noise": 0.1, "activation": act, "target_powers": TP}
+    a = asy.evaluate("nt-ridge", degrees=k1, **kw)
+    b = asy.evaluate("nt-ridge", degrees=k1 + extra, **kw)
+    bound = float(a.spectrum_error + b.spectrum_error)
+    gap = min(1 - float(a.df2), 1 - float(b.df2))
+    tol = 4 * bound * float(b.test_error) / gap ** 2 + 1e-10 * float(b.test_error)
+    assert abs(float(a.excess_risk) - float(b.excess_risk)) <= tol, (float(a.excess_risk), float(b.excess_risk), bound)

@@ -123,7 +123,7 @@ def _spectral_system(penalty, parameters, extra=None):
     )
 
 
-SPECTRAL = _spectral_system(lam, (n, lam, noise))
+SPECTRAL = _spectral_system(lam, (n, lam, noise), {"spectrum_error": sp.S.Zero})  # the spectrum is given
 SPHERE = _spectral_system(
     ridge / n, (n, ridge, noise, *SPECTRUM_ERROR_PARAMS),
     {"spectrum_error": spectrum_error(kappa, n, sp.And(sp.Eq(ridge, 0),
@@ -144,6 +144,7 @@ _poly_obs = ridge_observables(_df1, _df2, _bias_num, fl2 + unlearned, _peak)
 _poly_obs = {k: v.subs(kappa, _k) if isinstance(v, sp.Basic) else v for k, v in _poly_obs.items()}
 _poly_obs["kappa"] = _k
 _poly_obs["self_induced_ridge"] = tail
+_poly_obs["spectrum_error"] = sp.S.Zero  # the d -> ∞ coefficients are exact
 POLYNOMIAL = System(
     parameters=(alpha, ridge, noise, cl, tail, fl2, unlearned),
     unknowns=(Unknown(_k, guess=_lr + _gamma, lower=0.0, doc="renormalized ridge / ξ_l"),),
@@ -379,8 +380,8 @@ MODEL = register(Model(
         "df2": "Σ_k m_k ξ_k²/(ξ_k + κ)² / n",
         "kappa": "renormalized ridge κ (per sample; in units of ξ_l for the polynomial variant)",
         "spectrum_error": "sphere: bound on the change of df1, df2 and the relative change of the bias sum "
-                          "from the kernel spectrum's errors and its lumped tail (see conventions)",
+                          "from the kernel spectrum's errors and its lumped tail (see conventions); 0 for the "
+                          "spectral and polynomial variants (spectrum given exactly)",
         "signal": "target power Σ θ_k² (learnable and not)",
-        "self_induced_ridge": "polynomial: Σ_{k>l} c_k, the higher-degree trace acting as a ridge",
     },
 ))

@@ -350,13 +350,7 @@ MODEL = register(Model(
         "df1": "degrees of freedom over n",
         "df2": "variance-amplification degrees of freedom over n",
         "kappa": "renormalized ridge (sphere: of the kernel level, per sample; polynomial: in units of c_l)",
-        "kappa1": "sphere: feature-level renormalized ridge",
-        "features": "sphere: number of NT features N d",
-        "interpolation_ratio": "sphere: n/(N d)",
-        "self_induced_ridge": "polynomial: Σ_{j >= l} a_j², the higher-degree trace acting as a ridge",
-        "gcv": "polynomial: train_error/(1 - df1)², the GCV estimate",
-        "signal": "polynomial: target power Σ_k F_k²",
         "spectrum_error": "sphere: bound on the change of df1, df2 (over min(n, N d)) and of the bias sum from the "
-                          "NT kernel spectrum's errors and lumped tail (see kernel-ridge)",
+                          "NT kernel spectrum's errors and lumped tail (see kernel-ridge); polynomial: 0",
     },
 ))
