@@ -84,7 +84,7 @@ from ..activations import X, ActivationDomain, activation
 from .. import kernels as _kernels
 from ..kernels import multiplicity
 from ..symbolic import Average, ParamSpace, System
-from ..validation import Array, Integer, Interval, param
+from ..validation import Array, Integer, Interval, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 from .kernel_ridge import (_BIB_GMMM, _BIB_MZ, DOC_DEGREES, POLYNOMIAL, SPECTRUM_ERROR_PARAMS, _single,
@@ -106,7 +106,7 @@ NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, w
 # -- the NT kernel of σ --------------------------------------------------------------------------
 def derivative(value) -> sp.Expr:
     """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU)."""
-    return sp.diff(activation(value).expr, X)
+    return activation(value).derivative().expr
 
 
 def normalized_hermite(act, terms: int) -> np.ndarray:
@@ -251,7 +251,7 @@ _DOC_RIDGE = ("penalty added to the n x n NT kernel matrix ΦΦ' (θ̂ = Φ'(Φ�
 
 
 @dataclass(frozen=True, kw_only=True)
-class SphereParams:
+class SphereParams(Parameters):
     """x uniform on the sphere of radius sqrt(d); N hidden units; n samples (finite sizes)."""
 
     n: float = param(domain=_POS, doc="number of samples")
@@ -278,7 +278,7 @@ def _sphere_prepare(p: SphereParams) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PolynomialParams:
+class PolynomialParams(Parameters):
     """d -> ∞ with n = alpha d^l/l! and N d >> n (the NT kernel regime of Montanari–Zhong)."""
 
     alpha: float = param(domain=_POS, doc="n l!/d^l: samples per degree-l harmonic", symbol="α")
@@ -321,13 +321,22 @@ MODEL = register(Model(
                 "[experimental]; width = inf is kernel ridge with the NT kernel",
                 prepare=_sphere_prepare,
                 example={"n": 400, "width": 40, "d": 20, "ridge": 0.01, "noise": 0.1,
-                         "activation": "relu", "target_powers": TP_EXAMPLE}),
+                         "activation": "relu", "target_powers": TP_EXAMPLE},
+                observables={
+                    "kappa1": "renormalized ridge of the feature level (random-features equivalent)",
+                    "features": "the number of NT features p = N d",
+                    "interpolation_ratio": "n/(N d), the ratio whose value 1 is the interpolation peak"}),
         Variant("polynomial", PolynomialParams, POLYNOMIAL,
                 "d -> ∞, n = alpha d^l/l!, N d >> n: polynomial ridge with the self-induced ridge "
                 "from the Hermite content of σ' [experimental]",
                 prepare=_polynomial_prepare,
                 example={"alpha": 2.0, "degree": 2, "ridge": 0.0, "noise": 0.1, "activation": "relu",
-                         "target_powers": TP_EXAMPLE}),
+                         "target_powers": TP_EXAMPLE},
+                observables={
+                    "self_induced_ridge": "Σ_{k>l} c_k, the ridge the NT kernel's higher degrees add "
+                                          "(units of c_l)",
+                    "gcv": "train_error/(1 - df1)², the GCV estimate (equals test_error in the limit)",
+                    "signal": "target power (learnable and not)"}),
     ),
     references=(
         Reference("montanari2022interpolation", _BIB_MZ,
