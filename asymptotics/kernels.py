@@ -609,6 +609,13 @@ class SphereCoefficients:
     def degree(self) -> int:
         return self.c.size - 1
 
+    def truncate(self, K: int) -> "SphereCoefficients":
+        """The same coefficients for degrees 0..K (K <= degree)."""
+        if K > self.degree:
+            raise ValueError(f"truncate: degree {K} above the {self.degree} computed")
+        return SphereCoefficients(self.d, self.c[: K + 1], self.error[: K + 1], self.method[: K + 1], self.h1,
+                                  self.polynomial_degree)
+
     @property
     def multiplicities(self) -> np.ndarray:
         return multiplicity(self.d, np.arange(self.degree + 1))
@@ -736,16 +743,18 @@ def sphere_spectrum(kernel, d: int, degree: int, order: int = 400):
     return s["eigenvalues"], s["multiplicities"], s["c"]
 
 
-def truncated_spectrum(kernel, d: int, degree: int, order: int = 400) -> dict:
+def truncated_spectrum(kernel, d: int, degree: int, order: int = 400,
+                       coefficients: SphereCoefficients | None = None) -> dict:
     """The spectrum used by the ``sphere`` variants, with what its errors are.
 
     Keys: ``eigenvalues``, ``multiplicities`` (degrees 0..degree and the lumped entry),
     ``c`` (c_0..c_degree), ``coef_error`` (Σ of the coefficients' error bounds plus the mass that
     float64 cannot carry: eigenvalues below the smallest normal number), ``tail_trace``
     (Σ_{k > degree} c_k), ``tail_eigenvalue`` (tail_trace/N(d, degree + 1), an upper bound on
-    every neglected eigenvalue, since N(d, k) increases with k for d >= 3).
+    every neglected eigenvalue, since N(d, k) increases with k for d >= 3). ``coefficients``: a
+    :class:`SphereCoefficients` (of degree >= ``degree``) computed otherwise (``kernel`` unused).
     """
-    co = sphere_coefficients(kernel, d, degree, order)
+    co = sphere_coefficients(kernel, d, degree, order) if coefficients is None else coefficients.truncate(degree)
     K = degree
     mult = multiplicity(int(d), np.arange(K + 2))
     rest, rest_err = co.rest(K)
@@ -757,16 +766,17 @@ def truncated_spectrum(kernel, d: int, degree: int, order: int = 400) -> dict:
 
 
 def choose_degrees(kernel, d: int, n_max: float, ridge_min: float, target_degree: int,
-                   tolerance: float = 1e-13) -> int:
+                   tolerance: float = 1e-13, coefficients=None) -> int:
     """The automatic truncation: the smallest K >= max(1, target_degree) at which lumping the
     degrees above K perturbs df1 and df2 by at most ``tolerance`` (relative), from the bound
     ``tail_trace tail_eigenvalue/(n κ²)`` with ``κ >= (ridge + tail_trace/2)/n``; at most
-    :func:`degree_cap` (d) (then the reported ``spectrum_error`` says what is left)."""
+    :func:`degree_cap` (d) (then the reported ``spectrum_error`` says what is left).
+    ``coefficients``: a function K -> :class:`SphereCoefficients` of degree K (instead of ``kernel``)."""
     cap = degree_cap(d)
     lo = max(1, int(target_degree))
     if lo >= cap:
         return lo
-    co = sphere_coefficients(kernel, d, cap)
+    co = sphere_coefficients(kernel, d, cap) if coefficients is None else coefficients(cap)
     mult = multiplicity(int(d), np.arange(cap + 2))
     for K in range(lo, cap + 1):
         rest, _ = co.rest(K)

@@ -228,7 +228,7 @@ def _single(name, value) -> int:
     return int(vals[0])
 
 
-def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel) -> int:
+def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel, coefficients=None) -> int:
     """The degrees resolved: ``degrees`` if given (at most :func:`~asymptotics.kernels.degree_cap`,
     above which N(d, k) exceeds 1e300 and those degrees act only through their trace), else the
     automatic truncation of :func:`~asymptotics.kernels.choose_degrees`."""
@@ -240,7 +240,7 @@ def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel) -
             f"{model}: 'target_powers' has degrees up to {target}, but at d = {d} the multiplicity "
             f"N(d, k) exceeds 1e300 above degree {cap}; give at most {cap + 1} target powers")
     if deg == 0:
-        return choose_degrees(kernel, d, n_max, ridge_min, target)
+        return choose_degrees(kernel, d, n_max, ridge_min, target, coefficients=coefficients)
     return min(deg, cap)
 
 

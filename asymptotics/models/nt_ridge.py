@@ -84,9 +84,12 @@ from ..activations import X, ActivationDomain, activation
 from .. import kernels as _kernels
 from ..kernels import multiplicity
 from ..symbolic import Average, ParamSpace, System
-from ..validation import Array, Integer, Interval, param, Parameters
+from ..validation import Array, Integer, Interval, OneOf, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
+from .kernel_ridge import alpha as _alpha
+from .kernel_ridge import cl as _cl
+from .kernel_ridge import tail as _tail
 from .kernel_ridge import (_BIB_GMMM, _BIB_MZ, DOC_DEGREES, POLYNOMIAL, SPECTRUM_ERROR_PARAMS, _single,
                            check_sphere_degrees, spectrum_error, spectrum_values, sphere_degrees)
 from .linear_random_features import _BIB_BACH, _system as _rf_system
@@ -218,6 +221,123 @@ def nt_truncated_spectrum(expr: sp.Expr, d: int, degree: int) -> dict:
     return _kernels.truncated_spectrum(nt_series(expr), d, degree)
 
 
+# -- spherical first-layer weights ---------------------------------------------------------------
+def _sphere_weight_rule(d: int, breakpoints, panels: int):
+    """Nodes s = sin θ and weights (sum 1) for s = <w, x>/sqrt(d), w uniform on the unit sphere:
+    density ∝ (1 - s²)^((d-3)/2) ds = cos^(d-2) θ dθ, smooth in θ; composite Gauss–Legendre on
+    |θ| <= min(π/2, 40/sqrt(d)) (the rest has mass below e^-790), split at σ''s kinks b/sqrt(d)."""
+    half = min(math.pi / 2, 40.0 / math.sqrt(d))
+    edges = set(np.linspace(-half, half, panels + 1).tolist())
+    for b in breakpoints:
+        if abs(b) < math.sqrt(d) * math.sin(half):
+            edges.add(math.asin(b / math.sqrt(d)))
+    edges = np.array(sorted(edges))
+    xl, wl = np.polynomial.legendre.leggauss(32)
+    a, b = edges[:-1, None], edges[1:, None]
+    theta = ((a + b) / 2 + (b - a) / 2 * xl).ravel()
+    with np.errstate(divide="ignore"):
+        w = ((b - a) / 2 * wl).ravel() * np.exp((d - 2) * np.log(np.cos(theta)))
+    return np.sin(theta), w / w.sum()
+
+
+@functools.lru_cache(maxsize=64)
+def sphere_weight_coefficients(expr: sp.Expr, d: int, degree: int) -> _kernels.SphereCoefficients:
+    """Funk–Hecke coefficients c_0..c_degree of the infinite-width NT kernel with first-layer
+    weights **uniform on the unit sphere** (Montanari–Zhong's setting, as recalled): then
+    <w, x> = sqrt(d) s with s the cosine of a uniform point, and by Funk–Hecke in dimension d
+
+        E_w σ'(<w, x>) σ'(<w, x'>) = Σ_k β_k² Q_k(t),   β_k = sqrt(N(d, k)) E_s[σ'(sqrt(d) s) Q_k(s)],
+
+    (β_k: coefficients of σ'(sqrt d ·) on the *normalized* harmonics, O(1) numbers: no huge count
+    multiplies a small quadrature value), so h(t) = t Σ_k β_k² Q_k(t) and, from
+    t Q_k = [k Q_{k-1} + (k + d - 2) Q_{k+1}]/(2k + d - 2),
+
+        c_j = β_{j+1}² (j + 1)/(2j + d) + β_{j-1}² (j + d - 3)/(2j + d - 4),   h(1) = Σ_k β_k² = E σ'(sqrt d s)²,
+
+    all terms positive. DERIVED HERE. β_k by quadrature in θ (s = sin θ), split at the kinks;
+    error bound per β_k: the change with half the panels plus a rounding bound. As d -> ∞ this
+    tends to the Gaussian-weights kernel (β_k -> E σ'(G) He_k(G)/sqrt(k!))."""
+    act = activation(sp.diff(expr, X))
+    f = act.numpy
+    K1 = degree + 1
+    norms = np.sqrt(multiplicity(d, np.arange(K1 + 1)))
+    vals = []
+    for panels in (max(128, 2 * K1), max(64, K1)):
+        s_, w = _sphere_weight_rule(d, act.breakpoints, panels)
+        fs = f(np.sqrt(d) * s_)
+        q = _kernels.gegenbauer(d, K1, s_) * norms[:, None]
+        vals.append((q @ (w * fs), (np.abs(q) * (K1 + 16.0)) @ (w * np.abs(fs)), float(w @ fs ** 2)))
+    (beta, absint, h1), (beta2, _, _) = vals
+    eps = float(np.finfo(float).eps)
+    delta = 2 * np.abs(beta - beta2) + 4 * eps * absint
+    b2, b2err = beta ** 2, 2 * delta * np.abs(beta) + delta ** 2
+    j = np.arange(degree + 1)
+    up = (j + 1) / (2 * j + d)
+    down = np.where(j >= 1, (j + d - 3) / np.maximum(2 * j + d - 4, 1), 0.0)
+    prev = np.concatenate([[0.0], b2[:degree]])
+    prev_err = np.concatenate([[0.0], b2err[:degree]])
+    c = b2[1:K1 + 1] * up + prev * down
+    err = b2err[1:K1 + 1] * up + prev_err * down + 4 * eps * c
+    c = np.where(c <= err, 0.0, c)
+    return _kernels.SphereCoefficients(d, c, err, ("quadrature",) * (degree + 1), h1, None)
+
+
+def nt_spectrum(expr: sp.Expr, d: int, degree: int, weights: str = "gaussian") -> dict:
+    """:func:`asymptotics.kernels.truncated_spectrum` of the NT kernel for Gaussian
+    (``N(0, I_d/d)``) or spherical (uniform on the unit sphere) first-layer weights."""
+    if weights == "sphere":
+        return _kernels.truncated_spectrum(None, d, degree, coefficients=sphere_weight_coefficients(expr, d, degree))
+    return nt_truncated_spectrum(expr, d, degree)
+
+
+# -- the smallest eigenvalue of the empirical NT kernel ----------------------------------------------
+def spectrum_edge(eigenvalues, multiplicities, n, features) -> np.ndarray:
+    """The lower edge of the spectrum of the n x n empirical NT kernel ΦΦ' in the deterministic
+    equivalent of the module (DERIVED HERE): the resolvent (ΦΦ' + ridge)^{-1} and its equivalent
+    are defined for ridge > -λ_min, and ``ridge/n = G(κ) = κ (1 - df1/p)(1 - df1/n)`` (the sphere
+    equation, df1 = Σ m ξ/(ξ + κ), p = N d) follows the branch of κ from ridge = +inf down to the
+    critical point G'(κ) = 0, where the Stieltjes transform has its square-root edge: so
+
+        λ_min = -n min_κ G(κ)   (0 when min G >= 0: rank deficiency, n = p).
+
+    For p = inf, G'(κ) = 1 - df2/n (G convex, one minimum: df2 = n); for flat spectra this is
+    Marchenko–Pastur's edge ξ(sqrt D - sqrt n)² (checked in the tests). For n > p it is the edge
+    of the p nonzero eigenvalues. Numerics: a log-grid over κ and a bounded Brent refinement."""
+    from scipy.optimize import minimize_scalar
+
+    xi = np.asarray(eigenvalues, dtype=float)
+    m = np.asarray(multiplicities, dtype=float)
+    live = (xi > 0) & (m > 0)
+    xi, m = xi[live], m[live]
+    n_arr, p_arr = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(features, dtype=float))
+    out = np.zeros(n_arr.shape)
+    if xi.size == 0:
+        return out
+    trace = float(np.sum(m * xi))
+
+    def G(kappa, nn, pp):
+        a = np.sum(m * xi / (xi + kappa))
+        return kappa * (1 - (a / pp if np.isfinite(pp) else 0.0)) * (1 - a / nn)
+
+    cache = {}
+    for idx in np.ndindex(n_arr.shape):
+        nn, pp = float(n_arr[idx]), float(p_arr[idx])
+        if (nn, pp) in cache:
+            out[idx] = cache[(nn, pp)]
+            continue
+        grid = np.geomspace(trace / nn * 1e-16, trace / nn * 10, 600)
+        g = np.array([G(k, nn, pp) for k in grid])
+        i = int(np.argmin(g))
+        value = 0.0
+        if g[i] < 0:
+            lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+            res = minimize_scalar(lambda u: G(math.exp(u), nn, pp), bounds=(math.log(lo), math.log(hi)),
+                                  method="bounded", options={"xatol": 1e-12})
+            value = -nn * min(float(res.fun), float(g[i]))
+        cache[(nn, pp)] = out[idx] = max(value, 0.0)
+    return out
+
+
 # -- equations -------------------------------------------------------------------------------------
 def _subs_system(system: System, mapping: dict, parameters, extra: dict) -> System:
     return replace(
@@ -229,6 +349,7 @@ def _subs_system(system: System, mapping: dict, parameters, extra: dict) -> Syst
 
 _features = width * d
 _kappa = sp.Symbol("kappa", nonnegative=True)
+_edge = sp.Symbol("spectrum_edge", nonnegative=True)  # prepared by spectrum_edge()
 SPHERE = _subs_system(
     _rf_system(
         (n, _lam_rf, noise, width, d, ridge),
@@ -238,11 +359,21 @@ SPHERE = _subs_system(
         n_samples=n, n_features=_features, trace=Average(s, NT_SPECTRUM),
         peak=sp.And(sp.Eq(ridge, 0), sp.Eq(n, sp.Min(_features, Average(sp.Heaviside(s, 0), NT_SPECTRUM)))),
     ),
-    {_lam_rf: ridge / n}, (n, width, d, ridge, noise, *SPECTRUM_ERROR_PARAMS),
+    {_lam_rf: ridge / n}, (n, width, d, ridge, noise, *SPECTRUM_ERROR_PARAMS, _edge),
     {"features": _features, "interpolation_ratio": n / _features,
+     "min_eigenvalue": _edge, "min_singular_value": sp.sqrt(_edge),
      "spectrum_error": spectrum_error(_kappa, sp.Min(n, _features), sp.And(
          sp.Eq(ridge, 0), sp.Min(n, _features) >= Average(sp.Heaviside(s, 0), NT_SPECTRUM)))},
 )
+
+
+# d -> ∞, n = alpha d^l/l!, N d >> n: the kernel matrix is (degrees < l: rank o(n)) + c_l Y Y'/N(d, l)
+# (Y: n x N(d, l) normalized harmonics, Marchenko–Pastur with ratio alpha) + self_induced_ridge I,
+# so its smallest eigenvalue is self_induced_ridge + c_l (1 - sqrt(alpha))² for alpha < 1, else
+# self_induced_ridge (DERIVED HERE; the abstract's "bounded away from zero" is self_induced_ridge > 0).
+_poly_edge = _tail + _cl * sp.Max(0, 1 - sp.sqrt(_alpha)) ** 2
+POLYNOMIAL_NT = replace(POLYNOMIAL, observables={**POLYNOMIAL.observables, "min_eigenvalue": _poly_edge,
+                                                 "min_singular_value": sp.sqrt(_poly_edge)})
 
 
 # -- parameters ------------------------------------------------------------------------------------
@@ -264,6 +395,8 @@ class SphereParams(Parameters):
     target_powers: np.ndarray = param(domain=Array(_NONNEG, min_size=1),
                                       doc="F_k² = power of the degree-k part of f*, k = 0, 1, ...")
     degrees: float = param(0, domain=Integer(0, 200, low_closed=True, high_closed=True), doc=DOC_DEGREES)
+    weights: str = param("gaussian", domain=OneOf(("gaussian", "sphere")),
+                         doc="first-layer weights: 'gaussian' N(0, I_d/d) or 'sphere' uniform on the unit sphere")
 
     def check(self):
         check_sphere_degrees("nt-ridge", self)
@@ -273,8 +406,14 @@ def _sphere_prepare(p: SphereParams) -> dict:
     dd = _single("d", p.d)
     expr = activation(p.activation).expr
     n_max = float(np.max(p.n))
-    deg = sphere_degrees("nt-ridge", p, n_max, float(np.min(p.ridge)), nt_series(expr))
-    return spectrum_values(nt_truncated_spectrum(expr, dd, deg), p.target_powers, deg)
+    coefficients = (lambda K: sphere_weight_coefficients(expr, dd, K)) if p.weights == "sphere" else None
+    deg = sphere_degrees("nt-ridge", p, n_max, float(np.min(p.ridge)), nt_series(expr), coefficients)
+    spec = nt_spectrum(expr, dd, deg, p.weights)
+    out = spectrum_values(spec, p.target_powers, deg)
+    shape = np.broadcast_shapes(*(np.shape(getattr(p, f)) for f in ("n", "width", "d", "ridge", "noise", "degrees")))
+    edge = spectrum_edge(spec["eigenvalues"], spec["multiplicities"], p.n, np.asarray(p.width, dtype=float) * dd)
+    out["spectrum_edge"] = np.broadcast_to(edge, shape) if shape else float(edge)
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -326,7 +465,7 @@ MODEL = register(Model(
                     "kappa1": "renormalized ridge of the feature level (random-features equivalent)",
                     "features": "the number of NT features p = N d",
                     "interpolation_ratio": "n/(N d), the ratio whose value 1 is the interpolation peak"}),
-        Variant("polynomial", PolynomialParams, POLYNOMIAL,
+        Variant("polynomial", PolynomialParams, POLYNOMIAL_NT,
                 "d -> ∞, n = alpha d^l/l!, N d >> n: polynomial ridge with the self-induced ridge "
                 "from the Hermite content of σ' [experimental]",
                 prepare=_polynomial_prepare,
@@ -359,6 +498,9 @@ MODEL = register(Model(
         "df1": "degrees of freedom over n",
         "df2": "variance-amplification degrees of freedom over n",
         "kappa": "renormalized ridge (sphere: of the kernel level, per sample; polynomial: in units of c_l)",
+        "min_eigenvalue": "smallest eigenvalue of the empirical NT kernel ΦΦ' (sphere: n < N d; the smallest "
+                          "nonzero one for n > N d [heuristic]); polynomial: of the infinite-width kernel matrix",
+        "min_singular_value": "sqrt(min_eigenvalue): the min(n, N d)-th singular value of Φ",
         "spectrum_error": "sphere: bound on the change of df1, df2 (over min(n, N d)) and of the bias sum from the "
                           "NT kernel spectrum's errors and lumped tail (see kernel-ridge); polynomial: 0",
     },
