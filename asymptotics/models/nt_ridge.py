@@ -191,10 +191,10 @@ def nt_series(expr: sp.Expr) -> _kernels.KernelSeries:
     form) for the ReLU and for polynomial σ'; otherwise the Mehler coefficients a_j² from the
     Hermite coefficients of σ' (j <= 300, each a_j within ``HERMITE_ACCURACY sqrt(E σ'²)``) and the
     rest of the mass, ``Σ_{j > 300} a_j² = E σ'² - Σ_{j <= 300} a_j²`` (Parseval), as the tail."""
-    h, h1 = nt_kernel(expr)
     dexpr = sp.diff(expr, X)
-    if h.free_symbols and not any(isinstance(a, sp.Float) for a in h.atoms(sp.Number)):
-        series = _kernels.kernel_series(h)
+    if dexpr == sp.Heaviside(X) or dexpr.is_polynomial(X) or dexpr.rewrite(sp.Piecewise).equals(
+            sp.Heaviside(X).rewrite(sp.Piecewise)):
+        series = _kernels.kernel_series(nt_kernel(expr)[0])  # closed form (ReLU) or exact polynomial
         if series is not None:
             return series
     a2, second, _, _ = _hermite_squares(dexpr, MEHLER_TERMS)
@@ -315,26 +315,25 @@ def spectrum_edge(eigenvalues, multiplicities, n, features) -> np.ndarray:
         return out
     trace = float(np.sum(m * xi))
 
-    def G(kappa, nn, pp):
-        a = np.sum(m * xi / (xi + kappa))
+    def G(kappa, nn, pp):  # kappa: array
+        a = (m * xi / (xi + np.asarray(kappa)[..., None])).sum(axis=-1)
         return kappa * (1 - (a / pp if np.isfinite(pp) else 0.0)) * (1 - a / nn)
 
-    cache = {}
+    pairs = {}
     for idx in np.ndindex(n_arr.shape):
-        nn, pp = float(n_arr[idx]), float(p_arr[idx])
-        if (nn, pp) in cache:
-            out[idx] = cache[(nn, pp)]
-            continue
-        grid = np.geomspace(trace / nn * 1e-16, trace / nn * 10, 600)
-        g = np.array([G(k, nn, pp) for k in grid])
+        pairs.setdefault((float(n_arr[idx]), float(p_arr[idx])), []).append(idx)
+    for (nn, pp), where in pairs.items():
+        grid = np.geomspace(trace / nn * 1e-16, trace / nn * 10, 400)
+        g = G(grid, nn, pp)
         i = int(np.argmin(g))
         value = 0.0
         if g[i] < 0:
             lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-            res = minimize_scalar(lambda u: G(math.exp(u), nn, pp), bounds=(math.log(lo), math.log(hi)),
-                                  method="bounded", options={"xatol": 1e-12})
+            res = minimize_scalar(lambda u: float(G(np.array(math.exp(u)), nn, pp)),
+                                  bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-10})
             value = -nn * min(float(res.fun), float(g[i]))
-        cache[(nn, pp)] = out[idx] = max(value, 0.0)
+        for idx in where:
+            out[idx] = max(value, 0.0)
     return out
 
 
