@@ -5,7 +5,9 @@ Model and conventions (stated here; Montanari–Zhong, arXiv:2007.12826, were re
 only, so their exact normalizations are **[recalled, not verified in source]**): inputs ``x``
 uniform on the sphere of radius sqrt(d) in R^d, N hidden units ``f(x; W) = (1/sqrt N) Σ_i a_i
 σ(<w_i, x>)`` with first-layer weights ``w_i ~ N(0, I_d/d)`` iid (so ``<w_i, x> ~ N(0, 1)``
-exactly) and fixed second-layer signs; linearized around W, the fit is linear in the p = N d
+exactly; ``weights="gaussian"``, the default) or uniform on the unit sphere (``weights="sphere"``,
+``<w_i, x> = sqrt(d) s`` with s the cosine of a uniform point, Montanari–Zhong's setting as we
+recall it) and fixed second-layer signs; linearized around W, the fit is linear in the p = N d
 **NT features**
 
     φ(x) = ( σ'(<w_i, x>) x / sqrt(N d) )_{i = 1..N}  ∈ R^{N d},
@@ -22,7 +24,18 @@ with ``a_j = E[σ'(G) He_j(G)]/sqrt(j!)`` the normalized Hermite coefficients of
 σ' = step and ``h(t) = t (π - arccos t)/(2π)`` (closed form used); otherwise the series is summed
 to j = 300 from the Hermite coefficients of ``asymptotics.activations`` (exact for piecewise
 polynomials, Gauss–Hermite / kink-aware quadrature otherwise) and its remaining mass
-``E σ'² - Σ_{j <= 300} a_j²`` is kept in the lumped high-degree trace.
+``E σ'² - Σ_{j <= 300} a_j²`` is kept in the lumped high-degree trace. With spherical weights the
+infinite-width kernel is exact at this d from the coefficients of σ'(sqrt(d) ·) on the normalized
+Gegenbauer polynomials (:func:`sphere_weight_coefficients`, DERIVED HERE); for the ReLU the two
+kernels coincide (σ' = step is scale-free), for smooth σ' they differ by O(1/d).
+
+**What is exact, what is heuristic.** Exact (up to the stated numerical bounds): the NT kernel and
+its spectrum on the sphere at finite d for both weight laws; ``width = inf`` = kernel ridge with
+that kernel (the kernel deterministic equivalent, asymptotically exact as n, d grow — Montanari–
+Zhong prove that the NT ridge test error tends to it for N d >> n); the ``polynomial`` variant's
+limits. Heuristic: every finite-width number (Gaussian equivalence of the structured NT
+features), including the smallest eigenvalue below, whose proven content is only "bounded away
+from zero once N d >> n".
 
 (1) **Interpolation threshold.** ``Φ`` is n x N d: it has rank at most ``min(n, N d)``, so
 interpolation of arbitrary labels needs ``N d >= n``; for generic (non-polynomial) σ' the rank is
@@ -65,8 +78,31 @@ l = 2) and by quadrature otherwise. The risk is isotropic ridge on the degree-l 
 unlearned power. Large-d approximation **[experimental]**: at d = 20-30 the finite-d ``sphere``
 variant is the one to compare with simulations.
 
+(4) **Smallest eigenvalue of the empirical NT kernel** (``min_eigenvalue``, ``min_singular_value``
+= its square root; DERIVED HERE). The equivalent is defined for ridge > -λ_min(ΦΦ'), and along the
+branch ``ridge/n = G(κ) = κ (1 - df1/(N d))(1 - df1/n)`` the spectrum's edge is the critical point
+G'(κ) = 0 (square-root edge of the Stieltjes transform): ``λ_min = -n min_κ G(κ)``
+(:func:`spectrum_edge`; Marchenko–Pastur's ξ(sqrt D - sqrt n)² for a flat spectrum, checked).
+It is 0 at N d = n and increases with N d/n to the infinite-width kernel matrix's λ_min, which it
+approaches like n/(N d) (measured); that one (p = inf: df2(κ) = n) agrees with eigenvalues of the
+actual kernel matrix to 0.2% at d = 200, n = 400 and 0.04% at d = 400, n = 1600 (tanh), and tends
+as d -> ∞ with n = alpha d^l/l! to ``self_induced_ridge + c_l (1 - sqrt(alpha))²₊`` (the
+``polynomial`` variant's ``min_eigenvalue``; corrections O(d^{-1/2}) from the degree-(l+1) block's
+Marchenko–Pastur edge): bounded away from zero, Montanari–Zhong's interpolation statement, as a
+checkable number. At finite width it is the heuristic: the actual NT features' σ_min(Φ)² sat
+2-6% below it at n < N d (d = 20-80, N = 20, tanh and ReLU, part of it the n^{-2/3} edge
+fluctuation); for n > N d the reported value is the smallest *nonzero* eigenvalue, and there the
+heuristic is poor (1.5-2.4x too high at n = 3 N d: the features' own covariance is not the
+kernel's). **Random labels**: pure-noise labels are ``target_powers = [0]`` with ``noise`` the
+label variance; then ``train_error = 0`` for N d > n at ridge 0 (interpolation of arbitrary
+labels; the twin confirms it with tanh — with the ReLU a sample that activates none of the N
+units has a zero feature row, probability 2^-N each, and cannot be fitted), ``bias = 0`` and the
+test error is ``noise + variance``, decreasing with N d/n beyond the threshold (figure
+``nt-random-labels``).
+
 Observables of both variants: ``excess_risk``, ``test_error``, ``train_error``, ``bias``,
-``variance``, ``df1``, ``df2``, ``kappa``. ``sphere`` adds ``kappa1`` (feature-level ridge),
+``variance``, ``df1``, ``df2``, ``kappa``, ``min_eigenvalue``, ``min_singular_value``,
+``spectrum_error``. ``sphere`` adds ``kappa1`` (feature-level ridge),
 ``features`` (= N d) and ``interpolation_ratio`` (= n/(N d)); ``polynomial`` adds
 ``self_induced_ridge``, ``gcv`` and ``signal``.
 """
