@@ -89,9 +89,11 @@ actual kernel matrix to 0.2% at d = 200, n = 400 and 0.04% at d = 400, n = 1600 
 as d -> ∞ with n = alpha d^l/l! to ``self_induced_ridge + c_l (1 - sqrt(alpha))²₊`` (the
 ``polynomial`` variant's ``min_eigenvalue``; corrections O(d^{-1/2}) from the degree-(l+1) block's
 Marchenko–Pastur edge): bounded away from zero, Montanari–Zhong's interpolation statement, as a
-checkable number. At finite width it is the heuristic: the actual NT features' σ_min(Φ)² sat
-2-6% below it at n < N d (d = 20-80, N = 20, tanh and ReLU, part of it the n^{-2/3} edge
-fluctuation); for n > N d the reported value is the smallest *nonzero* eigenvalue, and there the
+checkable number. At finite width it is the heuristic, good only for wide networks: the actual NT
+features' σ_min(Φ)² sat 2-6% below it at n < N d for N = 20-40 (d = 20-100, tanh and ReLU, part
+of it the n^{-2/3} edge fluctuation), 13% below at N = 10, but 2-4x below at N = 2-4 (d = 100-1000,
+n = N d/2: ΦΦ' = (XX'/d) ⊙ (SS'/N) with few units is not spectrally a generic random-features
+matrix); for n > N d the reported value is the smallest *nonzero* eigenvalue, and there the
 heuristic is poor (1.5-2.4x too high at n = 3 N d: the features' own covariance is not the
 kernel's). **Random labels**: pure-noise labels are ``target_powers = [0]`` with ``noise`` the
 label variance; then ``train_error = 0`` for N d > n at ridge 0 (interpolation of arbitrary
