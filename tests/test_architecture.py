@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "asymptotics"
 
 LAYERS = [
     ("leaf", {"outcome", "validation"}),
-    ("data", {"integrals", "spectra", "priors", "activations", "kernels"}),
+    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability"}),
     ("symbolic", {"symbolic"}),
     ("vocabulary", {"vocabulary"}),
     ("codegen", {"codegen"}),
