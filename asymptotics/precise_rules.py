@@ -33,10 +33,26 @@ import math
 
 import numpy as np
 
+import contextlib
+import threading
+
 from flint import arb, arb_poly, ctx, fmpq
 
 from . import integrals
-from .balls import working_precision
+
+_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def working_precision(bits: int):
+    """Set ``flint.ctx.prec`` for a block (this module sits below :mod:`asymptotics.balls`)."""
+    with _LOCK:
+        old = ctx.prec
+        ctx.prec = int(bits)
+        try:
+            yield
+        finally:
+            ctx.prec = old
 
 __all__ = ["gauss", "hermite", "legendre_unit", "half_normal", "panels", "marchenko_pastur",
            "product", "precise_gaussian", "precise_tensor", "precise_panels"]

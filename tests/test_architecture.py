@@ -14,12 +14,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "asymptotics"
 
 LAYERS = [
     ("leaf", {"outcome", "validation"}),
-    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability"}),
+    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability",
+              "precise_rules"}),
     ("symbolic", {"symbolic"}),
     ("vocabulary", {"vocabulary"}),
-    ("codegen", {"codegen"}),
+    ("codegen", {"codegen", "balls", "exact"}),
     ("shared definitions", {"measures"}),
-    ("solvers", {"solvers"}),
+    ("solvers", {"solvers", "precision"}),
     ("theory", {"models", "dmft"}),
     ("api", {"api", "dynamics"}),
     ("twins", {"simulate", "compare"}),

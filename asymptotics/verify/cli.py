@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import pathlib
 
+from ..validation import ParameterError
+
 __all__ = ["add_parser"]
 
 
 def _params(items) -> dict:
-    from ..cli import CliError
-
     import numpy as np
 
     out = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise CliError(f"expected key=value, got {item!r}")
+            raise ParameterError(f"expected key=value, got {item!r}")
         value = value.strip()
         path = pathlib.Path(value)
         if path.suffix in (".npy", ".txt", ".csv") and path.exists():
@@ -38,26 +38,22 @@ def _params(items) -> dict:
 
 
 def _ranges(items) -> dict:
-    from ..cli import CliError
-
     out = {}
     for item in items or []:
         key, sep, rng = item.partition("=")
         lo, colon, hi = rng.partition(":")
         if not sep or not colon:
-            raise CliError(f"--over expects name=lo:hi, got {item!r}")
+            raise ParameterError(f"--over expects name=lo:hi, got {item!r}")
         out[key.strip()] = (lo.strip(), hi.strip())
     return out
 
 
 def _pairs(items) -> dict:
-    from ..cli import CliError
-
     out = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            raise CliError(f"expected name=expression, got {item!r}")
+            raise ParameterError(f"expected name=expression, got {item!r}")
         out[key.strip()] = value.strip()
     return out
 
@@ -115,9 +111,7 @@ def _bound(args):
     over = _ranges(args.over)
     if args.monotone:
         if not args.parameter:
-            from ..cli import CliError
-
-            raise CliError("--monotone needs --parameter")
+            raise ParameterError("--monotone needs --parameter")
         v = monotone(args.model, args.claim, args.parameter, over=over,
                      increasing=args.monotone == "increasing", tie=_pairs(args.tie),
                      max_boxes=args.max_boxes, **params)
