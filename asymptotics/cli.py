@@ -262,7 +262,7 @@ def _parser():
     s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--method", default="auto")
-    s.add_argument("--precision", type=int, default=None, help="digits (mpmath refinement)")
+    s.add_argument("--precision", type=int, default=None, help="digits (Arb refinement; key=1/10 is exact)")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("curve", help="sweep parameters; print, --out CSV, --plot PNG")

@@ -35,12 +35,12 @@ print("rate at delta = 1e-1000000:", verify.value("basis-pursuit", "rate", digit
     "and constants with two correction bases (pure powers; powers with logarithms) and refutes the "
     "factor-2 claim `sigma²/(2 log(p/n))`:",
     """v = verify.rate("basis-pursuit", "excess_variance", "delta", 0, scale="log", exponent=1, constant="1/2",
-                noise=1, points=16 if FAST else 24)
+                noise=1, points=14 if FAST else 24)
 print(v)
 print("bases:", v.details["constant_fit"])
 v.plot();""",
     """print(verify.rate("basis-pursuit", "excess_variance", "delta", 0, scale="log", exponent=1, constant=1,
-                  noise=1, points=16 if FAST else 24))""",
+                  noise=1, points=14 if FAST else 24))""",
     "md:## 2. Exponents at the ridgeless interpolation peak\n\n"
     "Variance `noise/(gamma - 1)` above the peak, `noise gamma/(1 - gamma)` below it (exponent -1, "
     "constant noise), and at `gamma = 1` as `lam -> 0`: `kappa ~ sqrt(lam)`, variance "
@@ -58,10 +58,10 @@ v.plot();""",
     "refuted by a certified counterexample.",
     """tuned = {"lam": "noise*gamma/signal"}
 m = verify.monotone("ridge", "excess_risk", "gamma", over={"gamma": ("1/100", 100)}, tie=tuned, signal=1, noise=1,
-                    grid_points=401)
+                    grid_points=201 if FAST else 2001)
 print(m)
 b = verify.bound("ridge", "excess_risk <= gamma/(1 + gamma)", over={"gamma": ("1/100", 100)}, tie=tuned,
-                 signal=1, noise=1, grid_points=401)
+                 signal=1, noise=1, grid_points=201 if FAST else 2001)
 print(b)""",
     "md:## 4. A fixed point's series\n\n"
     "Coefficients from the model's own equations: exact (sympy) where a closed form is declared — "
