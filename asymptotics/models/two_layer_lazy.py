@@ -80,7 +80,21 @@ def _rule(alpha, time, init_scale):
     return (nodes,), weights
 
 
-MP = ParametricQuadratureSpace("marchenko_pastur_lazy", (s,), (alpha, time, init_scale), _rule)
+def _precise_rule(scale=1, alpha=None, time=None, init_scale=None):
+    """The same rule in Arb at the working precision, at the exact ratio 1/alpha (the order from
+    the float values, as for the float rule, times ``scale``)."""
+    from flint import ctx
+
+    from ..precise_rules import marchenko_pastur
+
+    gamma_f = np.array([1.0 / float(alpha)])
+    eff = np.array([float(time) * float(init_scale) ** 2])
+    nodes, weights = marchenko_pastur(1 / alpha, mp_order(gamma_f, eff) * int(scale), ctx.prec)
+    return (nodes,), weights
+
+
+MP = ParametricQuadratureSpace("marchenko_pastur_lazy", (s,), (alpha, time, init_scale), _rule,
+                               precise=_precise_rule)
 
 gamma = 1 / alpha
 kappa = (dsq - mu1 ** 2) / alpha
