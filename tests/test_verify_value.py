@@ -194,3 +194,11 @@ def test_logistic_mle_digits_are_quadrature_limited():
     """GH 100x100 resolves the logistic integrands to ~1e-9..1e-12: the honest digit count says so."""
     v = value("logistic-mle", "alpha", digits=30, kappa="1/5", signal=5)
     assert v.status == Status.INCONCLUSIVE and 7 <= v.digits <= 14
+
+
+@pytest.mark.parametrize("gamma, kappa, variance", [("1/2", 0, 1), (2, 1, 1)])
+def test_ridgeless_closed_form_kappa_at_lam_zero(gamma, kappa, variance):
+    """The closed-form kappa at lam = 0 (both branches of its Piecewise; the mpmath path divided by
+    zero here): kappa = (gamma - 1)_+, variance = noise gamma/(1 - gamma) or noise/(gamma - 1)."""
+    r = asy.evaluate("ridge", gamma=gamma, lam=0, noise=1, precision=30)
+    assert r.kappa == kappa and r.variance == variance
