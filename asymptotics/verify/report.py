@@ -33,6 +33,8 @@ def latex_sentence(verdict) -> str:
         where = (f"({d.get('limit', '')}, {d.get('points', '')} points, "
                  f"{d.get('digits_used', '')} digits)").replace("_", r"\_")
         return f"{claim}: " + ", ".join(parts) + f" {where}; {status}."
+    if verdict.kind == "series" and d.get("latex"):
+        return f"{claim}: ${d['latex']}$ ({status})."
     if verdict.estimate is not None:
         est = f"${_tex_number(verdict.estimate)}"
         if verdict.error is not None:
