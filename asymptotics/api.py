@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import mpmath as mp
 import numpy as np
 
+from . import _front
 from . import models as _models
-from .codegen import compile_system
 from .solvers import (BatchProblem, Continuation, ConvergenceError, Newton, Precise, Result,
                       SolverOutput, Status)
 from .solvers.strategy import solve_batch, solve_bounded, solver
@@ -26,9 +25,19 @@ from .validation import ParameterError
 __all__ = ["evaluate", "curve", "optimize", "solve_batch", "solve_bounded"]
 
 
-def _prepare(model, params: Mapping[str, Any]):
+def _resolve(model, use_front: bool = True):
+    """(Model, from the code cache?): a model asked for by name before its file is imported comes
+    from the cache of model declarations when it is there (see ``asymptotics._front``)."""
+    if use_front and isinstance(model, str):
+        hit = _front.lookup(model)
+        if hit is not None:
+            return hit[1], True
+    return _models.get(model), False
+
+
+def _prepare(model, params: Mapping[str, Any], use_front: bool = False):
     """Model, variant, validated params, broadcast shape and the flat value mapping."""
-    model = _models.get(model)
+    model, _ = _resolve(model, use_front)
     variant = model.select(params.keys())
     p = variant.validate(params, model.name)
     shape, scalars = _models._registry.broadcast_scalars(variant, p)
@@ -42,6 +51,39 @@ def _prepare(model, params: Mapping[str, Any]):
             values[k] = np.broadcast_to(arr, shape).reshape(-1) if arr.ndim == len(shape) and (
                 arr.shape == shape) or arr.ndim == 0 else arr
     return model, variant, p, shape, values
+
+
+def _prepare_compiled(model, params: Mapping[str, Any]):
+    """``_prepare`` and the compiled system (None for a numeric variant).
+
+    The compiled system comes from the code cache without importing the model file where that is
+    possible (the model's front and kernels are cached); otherwise from the model file's sympy
+    system, whose code is then cached, and the model's front recorded.
+    """
+    name = model
+    model, front = _resolve(name)
+    if front:
+        prepared = _prepare(model, params)
+        variant, p = prepared[1], prepared[2]
+        if variant.is_numeric:
+            return prepared, None
+        compiled = _front.compiled_for(model.name, variant, p,
+                                       lambda: _prepare_compiled_from_file(name, params)[1])
+        if compiled is not None:
+            return prepared, compiled
+    return _prepare_compiled_from_file(name if isinstance(name, str) else model, params)
+
+
+def _prepare_compiled_from_file(model, params):
+    from .codegen import compile_system
+
+    prepared = _prepare(model, params)
+    model, variant, p = prepared[:3]
+    if variant.is_numeric:
+        return prepared, None
+    compiled = compile_system(variant.system_for(p))
+    _front.record(model, variant, p, compiled)
+    return prepared, compiled
 
 
 def _bound_error(model, reports, status, values, scalar_names) -> ParameterError:
@@ -103,11 +145,10 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
     (``throw=False``).
     """
-    model, variant, p, shape, values = _prepare(model, params)
+    (model, variant, p, shape, values), compiled = _prepare_compiled(model, params)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
-    compiled = compile_system(variant.system_for(p))
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
@@ -132,6 +173,7 @@ def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision
         raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
                              f"(its equations are solved by hand-written float64 code)")
     out = variant.compute(p, values, batch, method)
+    _front.record(model, variant, p, None)
     status = np.broadcast_to(np.asarray(out["status"], dtype=np.int8), (batch,)).copy()
     residual = np.broadcast_to(np.asarray(out["residual"], dtype=float), (batch,))
     iterations = np.broadcast_to(np.asarray(out["iterations"]), (batch,))
@@ -171,6 +213,8 @@ def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
 
 
 def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> Result:
+    import mpmath as mp
+
     batch = out.u.shape[0]
     precise = Precise(digits=digits)
     dps = digits + precise.guard
@@ -262,14 +306,13 @@ def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool 
         raise ParameterError(f"parameter(s) {sorted(both)} are both swept and fixed")
     mesh = np.meshgrid(*grids.values(), indexing="ij")
     params = {**fixed, **dict(zip(grids, mesh))}
-    model, variant, p, shape, values = _prepare(model, params)
+    (model, variant, p, shape, values), compiled = _prepare_compiled(model, params)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         result = _evaluate_numeric(model, variant, p, shape, values, batch, method, None, throw)
         frame = result.to_frame()
         frame.attrs["sweep"] = list(grids)
         return frame
-    compiled = compile_system(variant.system_for(p))
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
         out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,
@@ -334,7 +377,7 @@ def optimize(model, objective: str, over: str, *, bounds: tuple[float, float] = 
     if not (bounds[0] < bounds[1]) or (log and bounds[0] <= 0):
         raise ParameterError(f"parameter 'bounds' must be an increasing pair (positive if log); got {bounds!r}")
     lo, hi = (np.log(bounds[0]), np.log(bounds[1])) if log else bounds
-    shape = _prepare(model, {**params, over: bounds[0]})[3]
+    shape = _prepare(model, {**params, over: bounds[0]}, use_front=True)[3]
     tr = np.exp if log else (lambda x: x)
 
     def f(x):

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
 from .. import validation
-from ..symbolic import System
+
+if TYPE_CHECKING:  # sympy is imported by the model files, not by the registry (start-up time)
+    from ..symbolic import System
+
+
+def _is_system(obj) -> bool:
+    # no System can exist before its module is imported, so the registry need not import sympy
+    mod = sys.modules.get("asymptotics.symbolic.system")
+    return mod is not None and isinstance(obj, mod.System)
 
 __all__ = ["Reference", "Variant", "Model", "register", "get", "names", "all_models"]
 
@@ -69,7 +78,7 @@ class Variant:
     def system_for(self, params) -> System:
         if self.system is None:
             raise TypeError(f"variant {self.name!r} is numeric (no sympy system); use evaluate()")
-        return self.system if isinstance(self.system, System) else self.system(params)
+        return self.system if _is_system(self.system) else self.system(params)
 
     @property
     def param_specs(self) -> dict[str, validation.ParamSpec]:
@@ -171,7 +180,7 @@ class Model:
         v = self.variant(variant) if variant else self.variants[0]
         if v.is_numeric:
             return v.equations
-        if isinstance(v.system, System):
+        if _is_system(v.system):
             return v.system.latex()
         return v.system(v.validate(params, self.name)).latex()
 
