@@ -66,3 +66,18 @@ def cite(model_or_result) -> str:
 
     name = getattr(model_or_result, "model", model_or_result)
     return models.get(name).cite()
+
+
+class _Package(type(importlib)):
+    """The package module: ``asymptotics.simulate`` and ``asymptotics.sweep`` are functions (as
+    they always were), although importing the submodules of those names sets the attribute."""
+
+    def __setattr__(self, name, value):
+        if name in ("simulate", "sweep") and isinstance(value, type(importlib)):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _Package

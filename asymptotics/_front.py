@@ -139,13 +139,18 @@ def record(model, variant, params, compiled) -> None:
                 keys[choices] = compiled.key
             variants.append(dataclasses.replace(v, system=SystemRef(tuple(keys.items()))))
         front = dataclasses.replace(model, variants=tuple(variants))
-        mod = sys.modules[module]
+        # The model file and its private helpers (``_amp``, ``_classification``, ...) by value: they
+        # import sympy, so a reference to them would import it again when the front is loaded.
+        mods = [m for n, m in list(sys.modules.items())
+                if n == module or (n.startswith("asymptotics.models._") and n != "asymptotics.models._registry")]
         try:
-            cloudpickle.register_pickle_by_value(mod)
+            for m in mods:
+                cloudpickle.register_pickle_by_value(m)
             try:
                 payload = cloudpickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
-                cloudpickle.unregister_pickle_by_value(mod)
+                for m in mods:
+                    cloudpickle.unregister_pickle_by_value(m)
         except Exception:  # something in the model cannot be stored: no front, no harm
             return
         cache.write(_KIND, _key(model.name), pickle.dumps((module, payload)))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import linecache
+import marshal
 import pickle
 import sys
 import threading
@@ -89,7 +90,7 @@ class GeneratedFunction:
     ``("module", name)``, ``("attr", module, qualified name)`` or ``("value", object)``.
     """
 
-    __slots__ = ("source", "name", "refs", "_fn", "_lock")
+    __slots__ = ("source", "name", "refs", "_fn", "_lock", "_code")
 
     def __init__(self, source: str, name: str, refs: Mapping[str, tuple], fn: Callable | None = None):
         self.source = source
@@ -97,6 +98,7 @@ class GeneratedFunction:
         self.refs = dict(refs)
         self._fn = fn
         self._lock = threading.Lock()
+        self._code = None
 
     @classmethod
     def from_function(cls, fn) -> "GeneratedFunction":
@@ -113,7 +115,15 @@ class GeneratedFunction:
         with self._lock:
             if self._fn is None:
                 namespace = {n: _resolve(r) for n, r in self.refs.items()}
-                exec(compile(self.source, f"<asymptotics-generated {self.name}>", "exec"), namespace)
+                code = None
+                if self._code is not None:
+                    try:
+                        code = marshal.loads(self._code)
+                    except (ValueError, EOFError, TypeError):
+                        code = None
+                if code is None:
+                    code = self._compiled()
+                exec(code, namespace)
                 self._fn = namespace[self.name]
         return self._fn
 
@@ -121,11 +131,17 @@ class GeneratedFunction:
         fn = self._fn if self._fn is not None else self._compile()
         return fn(*args)
 
+    def _compiled(self):
+        return compile(self.source, f"<asymptotics-generated {self.name}>", "exec")
+
     def __getstate__(self):
-        return {"source": self.source, "name": self.name, "refs": self.refs}
+        # the byte code too (the cache key includes the Python version): loading skips compile()
+        return {"source": self.source, "name": self.name, "refs": self.refs,
+                "code": marshal.dumps(self._compiled()), "python": sys.version}
 
     def __setstate__(self, state):
         self.source, self.name, self.refs = state["source"], state["name"], state["refs"]
+        self._code = state.get("code") if state.get("python") == sys.version else None
         self._fn = None
         self._lock = threading.Lock()
 
