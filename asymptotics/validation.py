@@ -233,3 +233,54 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
     if check is not None:
         check()
     return instance
+
+
+# -- memory guard -----------------------------------------------------------------------------------
+def _available_memory() -> float:
+    """Bytes this process may allocate: ASYMPTOTICS_MAX_MEMORY (e.g. "8G") if set, else the
+    machine's available memory (MemAvailable on Linux, physical memory elsewhere), else 8 GB."""
+    import os
+
+    text = os.environ.get("ASYMPTOTICS_MAX_MEMORY", "").strip()
+    if text:
+        units = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+        try:
+            scale = units.get(text[-1].lower(), 1.0)
+            return float(text[:-1] if text[-1].lower() in units else text) * scale
+        except ValueError:
+            pass
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8e9
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} B"
+
+
+def check_memory(nbytes: float, what: str, knobs: str, model: str | None = None) -> None:
+    """Refuse work that would allocate more than half the available memory (see
+    :func:`_available_memory`), naming the estimate and the parameters that drive it (``knobs``),
+    before anything is allocated."""
+    if not np.isfinite(nbytes):
+        nbytes = float("inf")
+    limit = 0.5 * _available_memory()
+    if nbytes > limit:
+        where = f"{model}: " if model else ""
+        raise ParameterError(
+            f"{where}{what} would need about {_fmt_bytes(nbytes)} of memory, more than half of the "
+            f"{_fmt_bytes(2 * limit)} available; lower {knobs} (or set ASYMPTOTICS_MAX_MEMORY)")
+
+
+__all__ += ["check_memory"]

@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import models as _models
 from ..models._registry import broadcast_scalars
-from ..validation import Integer, ParameterError, domain_error
+from .. import progress as _progress
+from ..validation import Integer, ParameterError, check_memory, domain_error
 from ._registry import simulator_for
 
 __all__ = ["SimulationResult", "simulate", "point_seed"]
@@ -73,7 +74,8 @@ def point_seed(seed: int, key: tuple) -> np.random.SeedSequence:
     return np.random.SeedSequence(entropy=int(seed), spawn_key=tuple(words))
 
 
-def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationResult:
+def simulate(model, *, trials: int = 20, seed: int = 0, dry_run: bool = False,
+             **kwargs) -> SimulationResult | None:
     """Monte Carlo estimate of a model's observables at finite size.
 
     Draws ``trials`` independent data sets per point from ``seed``, fits the model's real estimator
@@ -81,10 +83,13 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
     in :func:`~asymptotics.evaluate`); the simulator's vectorized parameters (e.g. the ridge
     penalty) share one draw per trial (common random numbers), others get their own seeds.
     Finite-size arguments (e.g. ``n``) are keyword arguments too; see the model's simulator.
+    A draw that would not fit in memory is refused before anything is allocated (ParameterError
+    with the estimate). ``dry_run=True`` only validates (and returns None). Runs longer than a few
+    seconds show a progress bar with the time left on stderr (``ASYMPTOTICS_PROGRESS=0``: none).
     """
-    if not isinstance(trials, (int, np.integer)) or trials < 2:
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
         raise domain_error("trials", Integer(2, np.inf, True), trials)
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise domain_error("seed", Integer(0, np.inf, True), seed)
     model = _models.get(model)
     # Size arguments are those of the simulator of whichever variant the other keys select.
@@ -114,6 +119,16 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
     shape, scalars = broadcast_scalars(variant, p)
     flat = {k: v.reshape(-1) for k, v in scalars.items()}
     npts = int(np.prod(shape)) if shape else 1
+    if sim.memory is not None:
+        # the largest draw over the grid (memory estimates grow with every parameter they read)
+        worst = max((sim.memory(dataclasses.replace(p, **{k: float(flat[k][i]) for k in flat}), sizes)
+                     for i in range(npts)), default=0.0) if npts <= 4096 else sim.memory(
+            dataclasses.replace(p, **{k: float(np.max(flat[k])) for k in flat}), sizes)
+        knobs = ", ".join(f"'{k}'" for k in sim.sizes) or "the sizes"
+        check_memory(float(worst), f"simulate {model.name} ({', '.join(f'{k}={v}' for k, v in sizes.items())})",
+                     knobs, model.name)
+    if dry_run:
+        return None
     fixed = [k for k in variant.scalar_params if k not in sim.vectorized]
     groups: dict[tuple, list[int]] = {}
     for i in range(npts):
@@ -121,6 +136,7 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
 
     per_trial: dict[str, np.ndarray] = {}
     effective: dict[str, np.ndarray] = {k: flat[k].astype(float).copy() for k in flat}
+    bar = _progress.bar(len(groups) * trials, f"simulate {model.name}", unit="trial", delay=5.0)
     for key, idx in groups.items():
         idx = np.asarray(idx)
         changes = {k: v for k, v in key}
@@ -129,12 +145,15 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
         seeds = point_seed(seed, key + tuple(sorted(sizes.items()))).spawn(trials)
         for t, ss in enumerate(seeds):
             out = sim.trial(gp, sizes, np.random.default_rng(ss))
+            bar.update()
             for name, val in out.items():
                 arr = per_trial.setdefault(name, np.full((trials, npts), np.nan))
                 arr[t, idx] = np.broadcast_to(np.asarray(val, dtype=float), idx.shape)
         if sim.effective is not None:
             for k, v in sim.effective(gp, sizes).items():
                 effective[k][idx] = v
+
+    bar.close()
 
     def shaped(a):
         a = np.asarray(a).reshape(shape)
