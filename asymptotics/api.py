@@ -133,6 +133,14 @@ def _describe_failure(model, shape, values, out_status, residual, scalar_names) 
             f"{code.name.lower()}, residual {residual[first]:.3g}): {code.message}")
 
 
+def _check_options(precision, max_iterations):
+    for name, value, top in (("precision", precision, 10_000), ("max_iterations", max_iterations, 10 ** 7)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= top:
+            raise ParameterError(f"parameter '{name}' must be an integer in [1, {top}]; got {value!r}")
+
+
 def evaluate(model, *, method: str = "auto", precision: int | None = None, throw: bool = True,
              max_iterations: int | None = None, **params) -> Result:
     """Evaluate a model's observables at one point or a broadcast grid of points.
@@ -145,6 +153,7 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
     (``throw=False``).
     """
+    _check_options(precision, max_iterations)
     (model, variant, p, shape, values), compiled = _prepare_compiled(model, params)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:

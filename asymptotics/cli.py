@@ -551,10 +551,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     # key=value parameters may come before or after options such as --sweep: argparse stops
     # collecting positionals at the first option, so gather the rest from the leftovers.
-    args, extra = parser.parse_known_args(argv)
-    stray = [e for e in extra if "=" not in e or e.startswith("-") or not hasattr(args, "params")]
-    if stray:
-        parser.error(f"unrecognized arguments: {' '.join(stray)}")
+    try:
+        args, extra = parser.parse_known_args(argv)
+        stray = [e for e in extra if "=" not in e or e.startswith("-") or not hasattr(args, "params")]
+        if stray:
+            parser.error(f"unrecognized arguments: {' '.join(stray)}")
+    except SystemExit as done:  # --help, --version, or a one-line usage error (status 2)
+        return done.code if isinstance(done.code, int) else 2
     if extra:
         args.params = list(args.params) + extra
     try:
