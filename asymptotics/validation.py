@@ -94,6 +94,17 @@ class OneOf:
     def contains(self, value: Any) -> bool:
         return isinstance(value, str) and value in self.options
 
+    def explain(self, name: str, value: Any) -> str:
+        """The error message for a value outside the choice, with a did-you-mean."""
+        hint = ""
+        if isinstance(value, str):
+            lower = {o.lower(): o for o in self.options}
+            close = ([lower[value.lower()]] if value.lower() in lower else
+                     difflib.get_close_matches(value.lower(), list(lower), n=1, cutoff=0.6))
+            if close:
+                hint = f"; did you mean {lower.get(close[0].lower(), close[0])!r}?"
+        return f"parameter '{name}' must be {self}; got {_fmt_value(value)}{hint}"
+
     def __str__(self) -> str:
         return "one of " + ", ".join(repr(o) for o in self.options)
 
@@ -206,7 +217,8 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
             continue  # an optional array parameter passed as None (e.g. echoed back by simulate)
         if s.is_choice:
             if not s.domain.contains(value):
-                raise domain_error(name, s.domain, value, model)
+                where = f"{model}: " if model else ""
+                raise ParameterError(where + s.domain.explain(name, value))
             converted[name] = value
             continue
         try:

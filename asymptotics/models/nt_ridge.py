@@ -100,8 +100,18 @@ NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, w
 
 # -- the NT kernel of σ --------------------------------------------------------------------------
 def derivative(value) -> sp.Expr:
-    """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU)."""
-    return sp.diff(activation(value).expr, X)
+    """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU).
+
+    Jumps of σ (``sign``, ``step``) give Dirac masses in the distributional derivative; a
+    pre-activation ``<w, x> ~ N(0, 1)`` hits them with probability 0, so the NT features (the
+    gradient of the network, as the Monte Carlo twin computes it) see σ' = 0 there: the masses are
+    dropped. For ``sign`` and ``step`` σ' = 0 almost everywhere, the NT features vanish and NT ridge
+    predicts 0 (excess risk = the target's power)."""
+    return _derivative(activation(value).expr)
+
+
+def _derivative(expr: sp.Expr) -> sp.Expr:
+    return sp.diff(expr, X).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
 
 
 def normalized_hermite(act, terms: int) -> np.ndarray:
@@ -158,7 +168,7 @@ _TT = sp.Symbol("t", real=True)
 @functools.lru_cache(maxsize=32)
 def nt_kernel(expr: sp.Expr) -> tuple[sp.Expr, float]:
     """(h(t), h(1) = E σ'²) of the infinite-width NT kernel of the activation ``expr``."""
-    dexpr = sp.diff(expr, X)
+    dexpr = _derivative(expr)
     if dexpr.rewrite(sp.Piecewise).equals(sp.Heaviside(X).rewrite(sp.Piecewise)) or dexpr == sp.Heaviside(X):
         return _TT * (sp.pi - sp.acos(_TT)) / (2 * sp.pi), 0.5
     if dexpr.is_polynomial(X):
