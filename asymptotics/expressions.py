@@ -8,7 +8,8 @@ from a whitelist of nodes only:
 - numbers (ints of at most 30 digits, floats), ``+ - * / **``, unary ``+ -``, parentheses;
 - the formula's variable (``x`` for activations and densities, ``t`` for kernels; another single
   letter is accepted as the variable, e.g. ``tanh(2*u)``) and the constants ``pi`` and ``E``;
-- calls of whitelisted functions by name with positional arguments (:data:`FUNCTIONS`).
+- calls of whitelisted functions by name with positional arguments (:data:`FUNCTIONS`), and
+  ``Piecewise((value, condition), ..., (value, True))`` with one comparison per condition.
 
 Anything else is a :class:`~asymptotics.ParameterError` that says what is not allowed: attribute
 access, subscripts, keywords, lambdas, comprehensions, strings, dunder names, unknown names (with
@@ -168,6 +169,8 @@ def parse(text, *, what: str, variable: str, named: Mapping[str, object] = (),
             if isinstance(node.op, ast.Mult):
                 return left * right
             return left / right
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Piecewise":
+            return piecewise(node)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
                 fail("only plain function names may be called" if not isinstance(node.func, ast.Attribute)
@@ -191,6 +194,26 @@ def parse(text, *, what: str, variable: str, named: Mapping[str, object] = (),
             fail(f"the operator {type(node.op).__name__} is not allowed")
         fail(f"{_DESCRIBE[type(node)]} not allowed" if type(node) in _DESCRIBE
              else f"{type(node).__name__} is not allowed")
+
+    comparisons = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGreaterThan,
+                   ast.GtE: sp.GreaterThan}
+
+    def condition(node):
+        if isinstance(node, ast.Constant) and node.value is True:
+            return sp.true
+        if (isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in comparisons):
+            return comparisons[type(node.ops[0])](build(node.left), build(node.comparators[0]))
+        fail("a Piecewise condition must be one comparison (<, <=, >, >=) or True")
+
+    def piecewise(node):
+        if node.keywords or not node.args:
+            fail("Piecewise takes (value, condition) pairs, the last with condition True")
+        pairs = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
+                fail("Piecewise takes (value, condition) pairs, the last with condition True")
+            pairs.append((build(arg.elts[0]), condition(arg.elts[1])))
+        return sp.Piecewise(*pairs)
 
     expr = build(tree)
     if not isinstance(expr, sp.Expr):
