@@ -180,9 +180,9 @@ class Model:
         v = self.variant(variant) if variant else self.variants[0]
         if v.is_numeric:
             return v.equations
-        if _is_system(v.system):
-            return v.system.latex()
-        return v.system(v.validate(params, self.name)).latex()
+        symbols = {n: s.symbol for n, s in v.param_specs.items() if s.symbol}  # the paper's symbols
+        system = v.system if _is_system(v.system) else v.system(v.validate(params, self.name))
+        return system.latex(symbols)
 
     def cite(self) -> str:
         return "\n\n".join(r.bibtex.strip() for r in self.references)
