@@ -196,6 +196,17 @@ def resolve_aliases(params_cls: type, values: Mapping[str, Any], model: str | No
     return out
 
 
+class _scalar_domain:
+    """A scalar parameter's domain as a message says it: a number (or a non-empty array of
+    numbers, broadcast) in the interval."""
+
+    def __init__(self, domain):
+        self.domain = domain
+
+    def __str__(self):
+        return f"a number {self.domain} (or a non-empty array of such numbers)"
+
+
 def validate(params_cls: type, values: Mapping[str, Any], model: str | None = None) -> Any:
     """Build a ``params_cls`` instance from keyword values, checking every domain.
 
@@ -221,10 +232,14 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
                 raise ParameterError(where + s.domain.explain(name, value))
             converted[name] = value
             continue
+        if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+            raise domain_error(name, s.domain if s.is_array else _scalar_domain(s.domain), value, model)
         try:
             arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise domain_error(name, s.domain, value, model) from None
+        except (TypeError, ValueError, OverflowError):
+            raise domain_error(name, s.domain if s.is_array else _scalar_domain(s.domain), value, model) from None
+        if arr.dtype == bool or (not s.is_array and arr.size == 0):
+            raise domain_error(name, _scalar_domain(s.domain), value, model)
         if s.is_array:
             if not s.domain.contains(arr):
                 raise domain_error(name, s.domain, value, model)

@@ -63,7 +63,7 @@ import numpy as np
 import scipy.linalg as sl
 
 from ..integrals import gauss_hermite
-from ..validation import Integer, Interval, ParameterError, domain_error
+from ..validation import Integer, Interval, ParameterError, check_memory, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
 
@@ -471,10 +471,16 @@ def _check_common(name, alpha, step, lam, signal, noise, batch, persistence, pat
     for nm, v, lo in (("paths", paths, 2), ("seed", seed, 0)):
         if not Integer(lo, np.inf, True).contains(v):
             raise domain_error(nm, Integer(lo, np.inf, True), v, name)
+    if Integer(1, MAX_STEPS, True, True).contains(steps):
+        # the sampled engine keeps a few (paths, steps + 1) float64 arrays (paths rounded up to a
+        # power of two), the causal solve (steps + 1)² kernels
+        n = float(steps) + 1
+        check_memory(8.0 * (6 * 2.0 * float(paths) * n + 8 * n * n), f"the DMFT with paths={float(paths):g} "
+                     f"and {int(steps)} time steps", "'paths' (or the number of steps time/step)", name)
     if not Integer(1, MAX_STEPS, True, True).contains(steps):
-        raise ParameterError(f"{name}: the DMFT needs {steps!r} steps; it must be an integer in "
-                             f"[1, {MAX_STEPS}] (cost O(paths steps³) per sweep): increase the step or "
-                             f"shorten the time")
+        raise ParameterError(f"{name}: time/step = {float(steps):.3g} time steps, more than the "
+                             f"{MAX_STEPS} the DMFT solves (cost O(paths steps³) per sweep): raise the "
+                             f"step or shorten the time")
     if not 0.0 <= damping < 1.0:
         raise ParameterError(f"{name}: parameter 'damping' must be in [0, 1); got {damping!r}")
     if method not in ("causal", "iterate"):

@@ -245,14 +245,15 @@ def _validate(values):
 
 
 def _compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
+    from ..dmft.evaluation import grouped_trajectories, time_steps
+    from ..dmft.glm import MAX_STEPS
     from ..dmft.glm import solve_gd
 
     how = _method(method, MODEL.name)
     times = values["time"]
 
     def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
+        k = time_steps(MODEL.name, times[idx], g["step"], MAX_STEPS, " (cost O(paths steps³))")
         result = solve_gd(theory_spec(p.loss, p.teacher, g["noise"], g["smoothing"], MODEL.name),
                           alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
                           signal=g["signal"], noise=g["noise"], batch=g["batch"],

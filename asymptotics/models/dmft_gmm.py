@@ -113,14 +113,15 @@ def solve(params: Params | None = None, *, time=None, **kwargs):
 
 
 def _compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
+    from ..dmft.evaluation import grouped_trajectories, time_steps
+    from ..dmft.glm import MAX_STEPS
     from ..dmft.glm import solve_mixture
 
     how = _method(method, MODEL.name)
     times = values["time"]
 
     def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
+        k = time_steps(MODEL.name, times[idx], g["step"], MAX_STEPS, " (cost O(paths steps³))")
         result = solve_mixture(theory_spec(p.loss, "sign", 0.0, g["smoothing"], MODEL.name),
                                alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
                                signal=g["signal"], noise=g["noise"], batch=g["batch"],

@@ -100,6 +100,8 @@ def _ls_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="isotropic", trial=_ls_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(p.gamma * s["n"], 1.0),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("time",),
     effective=lambda params, sizes: {"gamma": _ls_p(params.gamma, sizes["n"]) / sizes["n"]},
     description="real gradient descent (step > 0) or exact gradient flow (step = 0) on Gaussian data",
@@ -147,6 +149,8 @@ def _ls_general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="general", trial=_ls_general_trial, vectorized=("time",),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * float(p.n) * p.eigenvalues.size,
     description="real gradient descent on x ~ N(0, diag(eigenvalues)), β = target",
     example={"n": 100, "time": [2.0, 10.0], "step": 0.5, "lam": 0.01, "noise": 0.25,
              "spectrum": "power-law:p=200,decay=1.5,source=0.5"},
@@ -255,6 +259,8 @@ def _glm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-glm", variant="teacher-student", trial=_glm_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.alpha * s["d"] ** 2,
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _glm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch) gradient descent on Gaussian teacher-student data",
@@ -294,6 +300,8 @@ def _gmm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-gmm", variant="two-clusters", trial=_gmm_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.alpha * s["d"] ** 2,
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _gmm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch / persistent) SGD on two symmetric Gaussian clusters",

@@ -112,6 +112,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spiked-wigner", variant="default", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 3 * s["n"] ** 2,
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
     description="Bayes-optimal AMP with Onsager term (denoiser generated from the sympy prior)",
     example={"n": 300, "snr": 2.0, "prior": "rademacher", "init": 0.2, "iteration": 3},

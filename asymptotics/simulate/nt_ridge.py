@@ -89,6 +89,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="nt-ridge", variant="sphere", trial=_trial, vectorized=("ridge",),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (3 * float(p.n) + 2 * s["n_test"]) * float(p.width) * float(p.d),
     sizes={"n_test": "test inputs per trial for the risk (default 2000)"}, defaults={"n_test": 2000},
     description="the NT feature matrix of a two-layer net with random first layer; min-norm / ridge fit",
     example={"n": 120, "width": 10, "d": 8, "ridge": 0.01, "noise": 0.1, "activation": "relu",

@@ -124,7 +124,9 @@ def simulate(model, *, trials: int = 20, seed: int = 0, dry_run: bool = False,
         worst = max((sim.memory(dataclasses.replace(p, **{k: float(flat[k][i]) for k in flat}), sizes)
                      for i in range(npts)), default=0.0) if npts <= 4096 else sim.memory(
             dataclasses.replace(p, **{k: float(np.max(flat[k])) for k in flat}), sizes)
-        knobs = ", ".join(f"'{k}'" for k in sim.sizes) or "the sizes"
+        dims = [k for k in ("n", "d", "p", "width", "features", "spectrum") if k in variant.param_specs
+                or k in getattr(variant.params, "conveniences", {})]
+        knobs = ", ".join(f"'{k}'" for k in list(sim.sizes) + [k for k in dims if k not in sim.sizes]) or "the sizes"
         check_memory(float(worst), f"simulate {model.name} ({', '.join(f'{k}={v}' for k, v in sizes.items())})",
                      knobs, model.name)
     if dry_run:

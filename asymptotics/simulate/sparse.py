@@ -194,6 +194,8 @@ def _effective_delta(params, sizes):
 
 register_simulator(Simulator(
     model="lasso", variant="alpha", trial=lambda p, s, r: _lasso_trial(p, s, r, "alpha"),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.delta * s["N"] ** 2,
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("alpha", "iteration"), effective=_effective_delta,
     description="AMP with Onsager term and threshold alpha ||z||/sqrt(n) on a Gaussian design",
@@ -201,6 +203,8 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="lasso", variant="lam", trial=lambda p, s, r: _lasso_trial(p, s, r, "lam"),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.delta * s["N"] ** 2,
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("lam", "iteration"), effective=_effective_delta,
     description="LASSO by coordinate descent (iteration = inf) or calibrated AMP (finite iteration)",
@@ -251,6 +255,8 @@ def _bp_effective(params, sizes):
 
 register_simulator(Simulator(
     model="basis-pursuit", variant="default", trial=_bp_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 8 * p.delta * s["p"] ** 2,
     sizes={"p": "number of unknowns; n = round(delta p) measurements"},
     effective=_bp_effective,
     description="min ||x||_1 s.t. Ax = y by linear programming (HiGHS); the pure-noise interpolator "
@@ -302,6 +308,8 @@ def _dt_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="donoho-tanner", variant="default", trial=_dt_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 8 * p.delta * s["N"] ** 2,
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     effective=lambda p, s: {"delta": _sizes(p.delta, s["N"]) / s["N"]},
     description="largest recoverable sparsity by LP (nested supports, bisection), per draw",
