@@ -181,7 +181,10 @@ def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision
     if precision is not None:
         raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
                              f"(its equations are solved by hand-written float64 code)")
-    out = variant.compute(p, values, batch, method)
+    # Hand-written numerics at extreme parameters overflow on the way to a NaN or inf; the NaN is
+    # flagged below (never returned as a number), the floating-point warnings are not the message.
+    with np.errstate(all="ignore"):
+        out = variant.compute(p, values, batch, method)
     _front.record(model, variant, p, None)
     status = np.broadcast_to(np.asarray(out["status"], dtype=np.int8), (batch,)).copy()
     residual = np.broadcast_to(np.asarray(out["residual"], dtype=float), (batch,))

@@ -110,7 +110,7 @@ def _trajectory(compiled, values, batch, t, method, max_iterations) -> SolverOut
             raise ParameterError(
                 f"parameter '{compiled.iteration}' must be at most {MAX_TRAJECTORY} where the iteration "
                 f"has not settled (still moving after {MAX_TRAJECTORY} steps); got {float(t[idx][i]):g}")
-    steps = np.minimum(steps, float(np.iinfo(np.int64).max)).astype(np.int64)
+    steps = np.minimum(steps, 2.0 ** 62).astype(np.int64)  # iteration counts, reported as such
     good = np.all(np.isfinite(ut[:, dyn]), axis=1)
     static_ok = status[idx] == Status.CONVERGED
     u[idx] = ut
