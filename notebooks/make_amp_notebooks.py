@@ -23,8 +23,9 @@ def notebook(cells):
 lasso = [
     "md:# AMP and state evolution\n\n## Part 1: LASSO, AMP and the Donoho–Tanner curve\n\n"
     "State evolution of AMP for `y = A x0 + w` (A iid N(0, 1/n), δ = n/N), its calibration to the "
-    "LASSO penalty, AMP run on drawn instances, and the l1 phase transition. Set "
-    "`ASYMPTOTICS_FAST=1` for a quick run.",
+    "LASSO penalty, AMP run on drawn instances, and the l1 phase transition. The full-resolution "
+    "run is long (about an hour on one core, the spiked-Wigner branches alone ~10 min; long cells "
+    "show a progress bar): set `ASYMPTOTICS_FAST=1` before starting Jupyter for a run in seconds.",
     SETUP,
     "md:## The calibration map, both ways\nα (threshold multiplier) → λ (penalty) and back.",
     """fwd = asy.evaluate("lasso", delta=0.5, eps=0.1, noise=0.04, alpha=[1.2, 1.5, 2.0, 3.0])

@@ -62,6 +62,7 @@ from typing import Callable
 import numpy as np
 import scipy.linalg as sl
 
+from .. import progress as _progress
 from ..integrals import gauss_hermite
 from ..validation import Integer, Interval, ParameterError, check_memory, domain_error
 from .iteration import damped_iteration
@@ -338,7 +339,10 @@ class _SampledEngine:
         grad = np.zeros((n, paths))
         tangents = np.zeros((n, n, paths))  # [k, j, path] = a_k ∂h_k/∂ξ_j
         decay = 1.0 - step * lam
+        # a long solve (paths x steps large: 30 s and more) says where it is, on stderr
+        bar = _progress.bar(n, "dmft time steps", unit="step", delay=5.0)
         for k in range(n):
+            bar.update()
             if k:  # weight process at step k from the kernels up to k - 1
                 rrow = r_ell[k - 1, :k]
                 resp[k, :k] = decay * resp[k - 1, :k] - step * alpha * delta * (rrow @ resp[:k, :k])
@@ -370,6 +374,7 @@ class _SampledEngine:
             c_ell[:k + 1, k] = cl
             gam[k] = self._drive(grad[k], lead, y, r_ell[k, :k + 1], m, rho)
         state = {"chi": chi, "C_theta": c_theta, "m": m}
+        bar.close()
         return state, (c_ell, r_ell, gam, {"h": h, "y": y, "loss": lval})
 
 
