@@ -359,7 +359,10 @@ def cmd_figure(args):
 def cmd_demo(args):
     from . import figures
 
-    image, data = figures.output_paths(args.out, "ridge_double_descent")
+    out = args.out
+    if not pathlib.Path(out).suffix and not out.endswith(("/", os.sep)):
+        out += os.sep  # demo's --out without a suffix is a folder (the default: ./asymptotics-demo/)
+    image, data = figures.output_paths(out, "ridge_double_descent")
     figures.render("ridge-double-descent", out=str(image), fast=args.fast)
     if args.json:
         print(_dump({"figure": "ridge-double-descent", "image": str(image), "data": str(data)}))
@@ -522,7 +525,8 @@ def _parser():
                        description="The ridge double-descent figure (theory curves and Monte Carlo "
                                    "points) and its data.")
     s.add_argument("--out", default="asymptotics-demo", metavar="PATH",
-                   help="directory, file stem or image file (default: ./asymptotics-demo/)")
+                   help="a folder (created if missing; default: ./asymptotics-demo/) or an image file "
+                        "(.png, .pdf, ...; the CSV beside it)")
     s.add_argument("--fast", action="store_true", help="small grids and few trials")
     s.add_argument("--json", action="store_true", help=_JSON_HELP)
     s.set_defaults(func=cmd_demo)
