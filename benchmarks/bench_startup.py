@@ -30,6 +30,7 @@ import time
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV["PYTHONPATH"] = HERE + (os.pathsep + ENV["PYTHONPATH"] if ENV.get("PYTHONPATH") else "")
+sys.path.insert(0, HERE)  # this checkout, in this process too
 
 _CHILD = r"""
 import json, sys, time
@@ -54,12 +55,16 @@ def _wall(cmd, env, repeat):
 
 def _child(name, example, env):
     out = subprocess.run([sys.executable, "-c", _CHILD, name, json.dumps(example)], env=env,
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError((out.stderr.strip().splitlines() or ["?"])[-1])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _examples(selected):
     import asymptotics as asy
+
+    assert os.path.dirname(os.path.dirname(asy.__file__)) == HERE, asy.__file__
 
     out = {}
     for name in asy.models.names():
@@ -99,9 +104,14 @@ def main(argv=None):
         fails = []
         for name, example in examples.items():
             env = {**ENV, "ASYMPTOTICS_CACHE_DIR": os.path.join(root, name)}
-            cold = _child(name, example, env)
-            warm = min((_child(name, example, env) for _ in range(max(1, args.repeat // 2))),
-                       key=lambda r: r["evaluate"])
+            try:
+                cold = _child(name, example, env)
+                warm = min((_child(name, example, env) for _ in range(max(1, args.repeat // 2))),
+                           key=lambda r: r["evaluate"])
+            except RuntimeError as err:
+                print(f"{name:<24} failed: {err}")
+                fails.append(name)
+                continue
             ok = warm["evaluate"] < 0.3
             if not ok:
                 fails.append(name)
