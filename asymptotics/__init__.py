@@ -22,6 +22,8 @@ __version__ = "0.1.0"
 # public name -> (module, attribute); None: the module itself
 _LAZY = {
     "models": ("asymptotics.models", None),
+    "dmft": ("asymptotics.dmft", None),
+    "dynamics": ("asymptotics.dynamics", None),
     "spectra": ("asymptotics.spectra", None),
     "curve": ("asymptotics.api", "curve"),
     "evaluate": ("asymptotics.api", "evaluate"),

@@ -305,6 +305,16 @@ class Activation:
     def breakpoints(self) -> list[float]:
         return _breakpoints(self.expr)
 
+    def derivative(self) -> "Activation":
+        """σ' as an Activation (``Heaviside(x)`` for the ReLU), shared by theory and twins.
+
+        Jumps of σ (``sign``, ``step``) give Dirac masses in the distributional derivative; a
+        Gaussian pre-activation hits them with probability 0, so the gradient of a network (the
+        NT features of ``nt-ridge``, as its Monte Carlo twin computes them) sees σ' = 0 there: the
+        masses are dropped. For ``sign`` and ``step`` σ' = 0 almost everywhere."""
+        d = sp.diff(self.expr, X).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        return _cached(f"d/dx {self.name}", d)
+
     @functools.cached_property
     def _exact(self):
         pieces = [_pieces(e) for e in (self.expr, X * self.expr, self.expr ** 2)]

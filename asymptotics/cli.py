@@ -181,6 +181,16 @@ def cmd_list(args):
             print(f"  {'':<22} variant {v}: {', '.join(ps)}")
 
 
+def _default(f):
+    import dataclasses
+
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None
+
+
 def cmd_show(args):
     import dataclasses
 
@@ -195,8 +205,7 @@ def cmd_show(args):
                 "summary": v.summary, "example": dict(v.example),
                 "parameters": {n: {"doc": s.doc, "domain": str(s.domain), "symbol": s.symbol,
                                    "aliases": list(s.aliases),
-                                   "default": (None if fields[n].default is dataclasses.MISSING
-                                               else fields[n].default)}
+                                   "default": _default(fields[n])}
                                for n, s in v.param_specs.items()}}
             if args.latex:
                 variants[v.name]["latex"] = m.latex(v.name, **v.example)
@@ -217,7 +226,8 @@ def cmd_eval(args):
     from .api import evaluate
 
     params = _parse_params(args.params)
-    r = evaluate(args.model, method=args.method, precision=args.precision, **params)
+    r = evaluate(args.model, variant=args.variant, method=args.method, precision=args.precision,
+                 **params)
     d = r.to_dict()
     if args.precision is not None:
         import mpmath as mp
@@ -241,7 +251,7 @@ def cmd_curve(args):
     sweep = _grids(args)
     if args.plot:
         _check_figure_suffix(args.plot)
-    frame = curve(args.model, sweep=sweep, method=args.method, **params)
+    frame = curve(args.model, sweep=sweep, variant=args.variant, method=args.method, **params)
     if args.out:
         from . import io
 
@@ -282,7 +292,7 @@ def cmd_simulate(args):
 
     params = _parse_params(args.params)
     trials, seed = _trials_seed(params)
-    sim = simulate(args.model, trials=trials, seed=seed, **params)
+    sim = simulate(args.model, variant=args.variant, trials=trials, seed=seed, **params)
     frame = sim.to_frame()
     if args.json:
         _print_records(frame)
@@ -295,7 +305,7 @@ def cmd_check(args):
 
     params = _parse_params(args.params)
     trials, seed = _trials_seed(params)
-    frame = check(args.model, trials=trials, seed=seed, **params)
+    frame = check(args.model, variant=args.variant, trials=trials, seed=seed, **params)
     if args.json:
         _print_records(frame)
     else:
@@ -314,7 +324,8 @@ def cmd_sweep(args):
         extra["seed"] = _as_int(params.pop("seed", 0))
     elif args.trials is not None or "seed" in params:
         raise CliError("--trials and seed= apply to --simulate sweeps only")
-    frame = sweep(args.model, grid, kind=kind, mode="zip" if args.zip else "product", store=args.out,
+    frame = sweep(args.model, grid, kind=kind, mode="zip" if args.zip else "product",
+                  variant=args.variant, store=args.out,
                   workers=args.workers, scheduler=args.scheduler,
                   progress=False if args.no_progress else (True if args.progress else None),
                   **extra, **params)
@@ -434,6 +445,7 @@ def _parser():
                        description="Evaluate a model's observables at key=value parameters.")
     s.add_argument("model", help="model name (see `asymptotics list`)")
     s.add_argument("params", nargs="*", metavar="key=value", help=_PARAMS_HELP)
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true", help=_JSON_HELP)
     s.add_argument("--method", default="auto", help=_METHOD_HELP)
     s.add_argument("--precision", type=_positive_int, default=None, metavar="DIGITS",
@@ -449,6 +461,7 @@ def _parser():
                                    "first swept parameter), as a table, a CSV file or a plot.")
     s.add_argument("model", help="model name (see `asymptotics list`)")
     s.add_argument("params", nargs="*", metavar="key=value", help="fixed parameters; " + _PARAMS_HELP)
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--sweep", action=_GridAction, dest="grids", required=True,
                    metavar="key=start:stop:num[:log]", help=grid_help)
     s.add_argument("--log", action=_LogAction, nargs=0, help=log_help)
@@ -469,6 +482,7 @@ def _parser():
     s.add_argument("params", nargs="*", metavar="key=value",
                    help="sizes (e.g. n=400), trials= (default 20), seed= (default 0) and "
                         "parameters; " + _PARAMS_HELP)
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true", help=_JSON_HELP)
     s.set_defaults(func=cmd_simulate)
 
@@ -478,6 +492,7 @@ def _parser():
     s.add_argument("model", help="model name (see `asymptotics list`)")
     s.add_argument("params", nargs="*", metavar="key=value",
                    help="sizes (e.g. n=400), trials=, seed= and parameters; " + _PARAMS_HELP)
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true", help=_JSON_HELP)
     s.set_defaults(func=cmd_check)
 
@@ -488,6 +503,7 @@ def _parser():
     s.add_argument("model", help="model name (see `asymptotics list`)")
     s.add_argument("params", nargs="*", metavar="key=value",
                    help="fixed parameters (and sizes such as n=400, seed= for --simulate); " + _PARAMS_HELP)
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--grid", action=_GridAction, dest="grids", required=True,
                    metavar="key=start:stop:num[:log]", help=grid_help)
     s.add_argument("--log", action=_LogAction, nargs=0, help=log_help)

@@ -21,7 +21,7 @@ import os
 import pathlib
 import tempfile
 
-__all__ = ["load", "save_csv", "sidecar_path", "read_metadata", "write_json_atomic"]
+__all__ = ["load", "save_csv", "sidecar_path", "read_metadata", "write_json_atomic", "tidy_store_frame"]
 
 PARQUET_KEY = b"asymptotics"
 
@@ -130,8 +130,26 @@ def load(path):
     else:
         raise ParameterError(f"load: parameter 'path' must end in .csv or .parquet; got {str(path)!r}")
     if meta.get("format") == "asymptotics-sweep":
-        from .sweep import tidy_store_frame
-
         frame = tidy_store_frame(frame, meta)
     frame.attrs.update(meta)
+    return frame
+
+
+def _pd():
+    import pandas as pd
+
+    return pd
+
+
+def tidy_store_frame(frame, meta):
+    """A store's rows, one per grid point: duplicates (from interrupted or repeated runs; their
+    numbers are identical, seeds being derived per point) are dropped, the last row of a point kept;
+    integer-looking parameter columns are floats again (CSV writes 1.0 as 1)."""
+    grid = [c for c in meta.get("grid_columns", []) if c in frame]
+    if grid and len(frame):
+        frame = frame.drop_duplicates(subset=grid, keep="last").reset_index(drop=True)
+    counts = {"trials", "iterations"}
+    for col in frame.columns:
+        if col not in counts and _pd().api.types.is_integer_dtype(frame[col]):
+            frame[col] = frame[col].astype(float)
     return frame

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import io as _io
+from .io import tidy_store_frame
 from . import models as _models
 from . import progress as _progress
 from .validation import ParameterError
@@ -92,14 +93,15 @@ def _run_chunk(task: dict) -> pd.DataFrame:
     points = pd.DataFrame(task["points"])
     keep = np.asarray(task.get("keep", [True] * len(points)), dtype=bool)
     fixed = _decode_fixed(task["fixed"])
+    variant = task.get("variant")
     if task["kind"] == "theory":
         arrays = {k: points[k].to_numpy() for k in points}
-        result = evaluate(task["model"], throw=False, **fixed, **arrays)
+        result = evaluate(task["model"], variant=variant, throw=False, **fixed, **arrays)
         frame = result.to_frame()
     else:
         rows = []
         for _, row in points.iterrows():
-            sim = simulate(task["model"], trials=task["trials"], seed=task["seed"],
+            sim = simulate(task["model"], variant=variant, trials=task["trials"], seed=task["seed"],
                            **task["sizes"], **fixed, **row.to_dict())
             rows.append(sim.to_frame())
         frame = pd.concat(rows, ignore_index=True)
@@ -333,20 +335,6 @@ class _Store:
                     tmp.unlink()
 
 
-def tidy_store_frame(frame: pd.DataFrame, meta: Mapping) -> pd.DataFrame:
-    """A store's rows, one per grid point: duplicates (from interrupted or repeated runs; their
-    numbers are identical, seeds being derived per point) are dropped, the last row of a point kept;
-    integer-looking parameter columns are floats again (CSV writes 1.0 as 1)."""
-    grid = [c for c in meta.get("grid_columns", []) if c in frame]
-    if grid and len(frame):
-        frame = frame.drop_duplicates(subset=grid, keep="last").reset_index(drop=True)
-    counts = {"trials", "iterations"}
-    for col in frame.columns:
-        if col not in counts and pd.api.types.is_integer_dtype(frame[col]):
-            frame[col] = frame[col].astype(float)
-    return frame
-
-
 # -- the driver -------------------------------------------------------------------------------------
 def _watch_parent(parent: int) -> None:
     """In a worker process: exit as soon as the sweep's process is gone (killed with -9, say).
@@ -407,9 +395,9 @@ def _executor(scheduler, workers):
 
 
 def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", mode: str = "product",
-          store=None, trials: int = 20, seed: int = 0, chunk_size: int | None = None,
-          workers: int | None = None, scheduler=None, progress: bool | None = None,
-          **fixed) -> pd.DataFrame:
+          variant: str | None = None, store=None, trials: int = 20, seed: int = 0,
+          chunk_size: int | None = None, workers: int | None = None, scheduler=None,
+          progress: bool | None = None, **fixed) -> pd.DataFrame:
     """Evaluate ``model`` on a grid; see the module docstring.
 
     ``grid`` maps parameter names to values (product, or ``mode="zip"``); ``fixed`` holds the other
@@ -420,7 +408,9 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     missing rows are stored). ``progress``: None (default) shows a bar with the time left on stderr
     (every 30 s when stderr is not a terminal; ``ASYMPTOTICS_PROGRESS=0`` silences it), False
     hides it. Returns a DataFrame in grid order with the grid columns, the observables (and
-    ``<obs>_se`` for simulations) and the diagnostics.
+    ``<obs>_se`` for simulations) and the diagnostics. The variant is resolved once, on the first
+    point, as :func:`~asymptotics.evaluate` resolves it (or named by ``variant=``), and every
+    chunk uses it.
     """
     if kind not in ("theory", "simulate"):
         raise ParameterError(f"parameter 'kind' must be one of 'theory', 'simulate'; got {kind!r}")
@@ -433,30 +423,27 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (2 if name == "trials" else 0):
             raise ParameterError(f"parameter '{name}' must be an integer >= {2 if name == 'trials' else 0}; "
                                  f"got {value!r}")
-    sizes = {}
+    size_names = None
     if kind == "simulate":
-        from .simulate import simulator_for
+        from .simulate._registry import sizes_by_variant
 
-        for v in model_obj.variants:
-            try:
-                sim = simulator_for(model_obj.name, v.name)
-            except NotImplementedError:
-                continue
-            for name in sim.sizes:
-                if name in fixed:
-                    sizes[name] = fixed.pop(name)
-    # Validate once here, on the first point, so bad input fails before any work is sent out.
+        size_names = sizes_by_variant(model_obj.name)
+    # Resolve and validate once here, on the first point, so bad input fails before any work is
+    # sent out and every chunk runs the same variant.
     probe = {**fixed, **points.iloc[0].to_dict()}
-    model_obj.select(probe.keys()).validate(probe, model_obj.name)
+    resolution = model_obj.resolve(probe, variant=variant, sizes=size_names)
+    sizes = {k: fixed.pop(k) for k in resolution.sizes}
+    resolution.variant.validate(resolution.params, model_obj.name)
+    variant = resolution.variant.name
     if kind == "simulate":
         from .simulate import simulate
 
         # sizes, trials and the simulator's own limits (memory, ...) checked before any work too
-        simulate(model_obj.name, trials=int(trials), seed=int(seed), dry_run=True,
+        simulate(model_obj.name, variant=variant, trials=int(trials), seed=int(seed), dry_run=True,
                  **sizes, **fixed, **points.iloc[0].to_dict())
     enc_fixed = _encode_fixed(fixed)
     meta = {"format": _MAGIC, "version": _VERSION, "model": model_obj.name, "kind": kind,
-            "fixed": enc_fixed, "grid_columns": list(points)}
+            "variant": variant, "fixed": enc_fixed, "grid_columns": list(points)}
     if kind == "simulate":
         meta.update(trials=int(trials), seed=int(seed), sizes={k: int(v) for k, v in sizes.items()})
     chunk = int(chunk_size) if chunk_size else (256 if kind == "theory" else 1)
@@ -466,15 +453,15 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     if st is not None:
         st.__enter__()  # the lock: a second sweep on this store is refused while this one runs
     try:
-        return _run(model_obj, points, kind, st, chunk, enc_fixed, trials, seed, sizes, workers,
-                    scheduler, progress)
+        return _run(model_obj, variant, points, kind, st, chunk, enc_fixed, trials, seed, sizes,
+                    workers, scheduler, progress)
     finally:
         if st is not None:
             st.__exit__()
 
 
-def _run(model_obj, points, kind, st, chunk, enc_fixed, trials, seed, sizes, workers, scheduler,
-         progress) -> pd.DataFrame:
+def _run(model_obj, variant, points, kind, st, chunk, enc_fixed, trials, seed, sizes, workers,
+         scheduler, progress) -> pd.DataFrame:
     done = st.load() if st is not None else None
     missing = np.ones(len(points), dtype=bool)
     if done is not None and len(done):
@@ -488,7 +475,7 @@ def _run(model_obj, points, kind, st, chunk, enc_fixed, trials, seed, sizes, wor
     for i in range(0, len(points), chunk):
         need = missing[i:i + chunk]
         if need.any():
-            tasks.append({"kind": kind, "model": model_obj.name,
+            tasks.append({"kind": kind, "model": model_obj.name, "variant": variant,
                           "points": points.iloc[i:i + chunk].to_dict("list"), "keep": need.tolist(),
                           "fixed": enc_fixed, "trials": int(trials), "seed": int(seed), "sizes": sizes,
                           "single_thread": True})

@@ -50,7 +50,7 @@ import sympy as sp
 from .. import spectra
 from ..kernels import KernelDomain, kernel_at_one, sphere_spectrum, taylor_coefficients
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Integer, Interval, ParameterError, param
+from ..validation import Array, Integer, Interval, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
 from .ridge import _observables as ridge_observables
 
@@ -114,7 +114,7 @@ _DOC_RIDGE = "penalty added to the kernel matrix, (K + ridge I)^{-1} (= n lam); 
 
 
 @dataclass(frozen=True, kw_only=True)
-class SpectralParams:
+class SpectralParams(Parameters):
     """Kernel eigenvalues ξ_k (with multiplicities) and target coefficients θ_k; n samples."""
 
     n: float = param(domain=_POS, doc="number of samples")
@@ -142,7 +142,7 @@ class SpectralParams:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SphereParams:
+class SphereParams(Parameters):
     """Inner-product kernel h(<x,x'>/d) on the sphere of radius sqrt(d); finite n and d."""
 
     n: float = param(domain=_POS, doc="number of samples")
@@ -200,7 +200,7 @@ def _sphere_cached(kernel, d, degree):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PolynomialParams:
+class PolynomialParams(Parameters):
     """d -> ∞ with n = alpha d^l / l! (the polynomial regime of degree l)."""
 
     alpha: float = param(domain=_POS, doc="n l!/d^l: samples per degree-l harmonic", symbol="α")
@@ -279,7 +279,9 @@ MODEL = register(Model(
                 "d -> ∞ with n = alpha d^l/l!: isotropic ridge on degree l, self-induced ridge",
                 prepare=_polynomial_prepare,
                 example={"alpha": 2.0, "degree": 2, "ridge": 0.0, "noise": 0.1, "kernel": "ntk-relu",
-                         "target_powers": [0.0, 1.0, 0.5, 0.25]}),
+                         "target_powers": [0.0, 1.0, 0.5, 0.25]},
+                observables={"self_induced_ridge": "the ridge Σ_{k>l} c_k that the degrees above l "
+                                                   "add, in units of the degree-l eigenvalue"}),
     ),
     references=(
         Reference("canatar2021spectral", _BIB_CBP, "spectral learning curve: κ equation and E_g (Sec. 2)"),

@@ -80,7 +80,7 @@ import sympy as sp
 from ..activations import X, ActivationDomain, activation
 from ..kernels import multiplicity, sphere_eigenvalues
 from ..symbolic import Average, ParamSpace, System
-from ..validation import Array, Integer, Interval, param
+from ..validation import Array, Integer, Interval, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 from .kernel_ridge import _BIB_GMMM, _BIB_MZ, POLYNOMIAL, _single, check_sphere_degrees
@@ -100,18 +100,8 @@ NT_SPECTRUM = ParamSpace("nt_spectrum", {s: "eigenvalues", t: "coefficients"}, w
 
 # -- the NT kernel of σ --------------------------------------------------------------------------
 def derivative(value) -> sp.Expr:
-    """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU).
-
-    Jumps of σ (``sign``, ``step``) give Dirac masses in the distributional derivative; a
-    pre-activation ``<w, x> ~ N(0, 1)`` hits them with probability 0, so the NT features (the
-    gradient of the network, as the Monte Carlo twin computes it) see σ' = 0 there: the masses are
-    dropped. For ``sign`` and ``step`` σ' = 0 almost everywhere, the NT features vanish and NT ridge
-    predicts 0 (excess risk = the target's power)."""
-    return _derivative(activation(value).expr)
-
-
-def _derivative(expr: sp.Expr) -> sp.Expr:
-    return sp.diff(expr, X).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    """σ' as a sympy expression in ``x`` (``Heaviside(x)`` for the ReLU)."""
+    return activation(value).derivative().expr
 
 
 def normalized_hermite(act, terms: int) -> np.ndarray:
@@ -168,7 +158,7 @@ _TT = sp.Symbol("t", real=True)
 @functools.lru_cache(maxsize=32)
 def nt_kernel(expr: sp.Expr) -> tuple[sp.Expr, float]:
     """(h(t), h(1) = E σ'²) of the infinite-width NT kernel of the activation ``expr``."""
-    dexpr = _derivative(expr)
+    dexpr = activation(expr).derivative().expr
     if dexpr.rewrite(sp.Piecewise).equals(sp.Heaviside(X).rewrite(sp.Piecewise)) or dexpr == sp.Heaviside(X):
         return _TT * (sp.pi - sp.acos(_TT)) / (2 * sp.pi), 0.5
     if dexpr.is_polynomial(X):
@@ -224,7 +214,7 @@ _DOC_RIDGE = ("penalty added to the n x n NT kernel matrix ΦΦ' (θ̂ = Φ'(Φ�
 
 
 @dataclass(frozen=True, kw_only=True)
-class SphereParams:
+class SphereParams(Parameters):
     """x uniform on the sphere of radius sqrt(d); N hidden units; n samples (finite sizes)."""
 
     n: float = param(domain=_POS, doc="number of samples")
@@ -252,7 +242,7 @@ def _sphere_prepare(p: SphereParams) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PolynomialParams:
+class PolynomialParams(Parameters):
     """d -> ∞ with n = alpha d^l/l! and N d >> n (the NT kernel regime of Montanari–Zhong)."""
 
     alpha: float = param(domain=_POS, doc="n l!/d^l: samples per degree-l harmonic", symbol="α")
@@ -295,13 +285,22 @@ MODEL = register(Model(
                 "[experimental]; width = inf is kernel ridge with the NT kernel",
                 prepare=_sphere_prepare,
                 example={"n": 400, "width": 40, "d": 20, "ridge": 0.01, "noise": 0.1,
-                         "activation": "relu", "target_powers": TP_EXAMPLE}),
+                         "activation": "relu", "target_powers": TP_EXAMPLE},
+                observables={
+                    "kappa1": "renormalized ridge of the feature level (random-features equivalent)",
+                    "features": "the number of NT features p = N d",
+                    "interpolation_ratio": "n/(N d), the ratio whose value 1 is the interpolation peak"}),
         Variant("polynomial", PolynomialParams, POLYNOMIAL,
                 "d -> ∞, n = alpha d^l/l!, N d >> n: polynomial ridge with the self-induced ridge "
                 "from the Hermite content of σ' [experimental]",
                 prepare=_polynomial_prepare,
                 example={"alpha": 2.0, "degree": 2, "ridge": 0.0, "noise": 0.1, "activation": "relu",
-                         "target_powers": TP_EXAMPLE}),
+                         "target_powers": TP_EXAMPLE},
+                observables={
+                    "self_induced_ridge": "Σ_{k>l} c_k, the ridge the NT kernel's higher degrees add "
+                                          "(units of c_l)",
+                    "gcv": "train_error/(1 - df1)², the GCV estimate (equals test_error in the limit)",
+                    "signal": "target power (learnable and not)"}),
     ),
     references=(
         Reference("montanari2022interpolation", _BIB_MZ,

@@ -19,7 +19,6 @@ import numpy as np
 
 from ..activations import activation
 from ..kernels import gegenbauer, multiplicity
-from ..models.nt_ridge import derivative
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 from .random_features import sphere
@@ -44,7 +43,7 @@ def _trial(params, sizes, rng):
     d = _integer("d", params.d)
     big_n = _integer("width", params.width)
     n_test = sizes["n_test"]
-    dsigma = activation(derivative(params.activation)).numpy
+    dsigma = activation(params.activation).derivative().numpy
     powers = np.asarray(params.target_powers, dtype=float)
     deg = powers.size - 1
     norms = np.sqrt(multiplicity(d, np.arange(deg + 1)))
@@ -88,9 +87,11 @@ def _trial(params, sizes, rng):
 
 
 register_simulator(Simulator(
-    model="nt-ridge", variant="sphere", trial=_trial, vectorized=("ridge",),
+    model="nt-ridge", variant="sphere", trial=_trial,
     # peak bytes of one trial: the data matrix and the estimator's copies of it
     memory=lambda p, s: 8.0 * (3 * float(p.n) + 2 * s["n_test"]) * float(p.width) * float(p.d),
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'),
+    extras=('min_singular_value',), vectorized=("ridge",),
     sizes={"n_test": "test inputs per trial for the risk (default 2000)"}, defaults={"n_test": 2000},
     description="the NT feature matrix of a two-layer net with random first layer; min-norm / ridge fit",
     example={"n": 120, "width": 10, "d": 8, "ridge": 0.01, "noise": 0.1, "activation": "relu",
