@@ -147,13 +147,34 @@ def record(model, variant, params, compiled) -> None:
             for m in mods:
                 cloudpickle.register_pickle_by_value(m)
             try:
-                payload = cloudpickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL)
+                payload = _dumps(cloudpickle, front)
             finally:
                 for m in mods:
                     cloudpickle.unregister_pickle_by_value(m)
         except Exception:  # something in the model cannot be stored: no front, no harm
             return
         cache.write(_KIND, _key(model.name), pickle.dumps((module, payload)))
+
+
+def _missing():
+    return dataclasses.MISSING
+
+
+def _dumps(cloudpickle, obj) -> bytes:
+    """cloudpickle, with ``dataclasses.MISSING`` kept as the sentinel itself: a Params class pickled
+    by value must say "no default" with the one object ``dataclasses`` compares against (a copy
+    would make every required parameter look optional)."""
+    import io
+
+    class _Pickler(cloudpickle.Pickler):
+        def reducer_override(self, obj):
+            if obj is dataclasses.MISSING:
+                return _missing, ()
+            return super().reducer_override(obj)
+
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
 
 
 def compiled_for(name: str, variant, params, fallback):

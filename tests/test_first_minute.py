@@ -255,3 +255,66 @@ def test_import_asymptotics_imports_no_heavy_module():
             "'dask', 'mpmath') if m in sys.modules]; print(heavy)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+FRONT_MODELS = ["ridge", "lasso", "random-features", "erm", "kernel-ridge", "dmft-glm"]
+
+_DECLARATION = """
+import dataclasses, json, sys
+import numpy as np
+import asymptotics as asy
+from asymptotics import validation
+
+def describe(model):
+    out = {}
+    for v in model.variants:
+        first = next(iter(v.param_specs))
+        try:
+            v.validate({**v.example, first: float("nan")}, model.name)
+            msg = None
+        except asy.ParameterError as err:
+            msg = str(err)
+        p = v.validate(v.example, model.name)
+        out[v.name] = {
+            "required": sorted(validation.required(v.params)),
+            "missing_defaults": [f.name for f in dataclasses.fields(v.params) if f.default is dataclasses.MISSING],
+            "example": {f.name: repr(np.asarray(getattr(p, f.name)).tolist()) for f in dataclasses.fields(v.params)},
+            "nan_message": msg,
+        }
+    return out
+"""
+
+
+def test_model_fronts_declare_what_the_model_files_declare(tmp_path):
+    # A front (the model's declaration stored with its generated code; see asymptotics._front) is
+    # the model file's Params, hooks and metadata pickled by value: in a process that loads it
+    # without the model file, the same required parameters, defaults, validation and messages.
+    env = {**ENV, "ASYMPTOTICS_CACHE_DIR": str(tmp_path / "c")}
+    names = repr(FRONT_MODELS)
+    record = (_DECLARATION + f"\nreal = {{}}\nfor name in {names}:\n    m = asy.models.get(name)\n"
+              "    for v in m.variants:\n        asy.evaluate(name, variant=v.name, throw=False, **v.example)\n"
+              "    real[name] = describe(m)\nprint(json.dumps(real))")
+    load = (_DECLARATION + "\nfrom asymptotics import _front\nout = {}\n"
+            f"for name in {names}:\n    hit = _front.lookup(name)\n    assert hit is not None, name\n"
+            "    assert hit[0] not in sys.modules\n    out[name] = describe(hit[1])\nprint(json.dumps(out))")
+    results = []
+    for code in (record, load):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert results[0] == results[1]
+
+
+def test_a_warm_process_gives_the_cold_numbers_for_a_model_with_choices(tmp_path):
+    env = {**ENV, "ASYMPTOTICS_CACHE_DIR": str(tmp_path / "cache")}
+    code = ("import json, sys, asymptotics as asy; r = asy.evaluate('lasso', delta=0.5, eps=0.1, "
+            "noise=0.04, alpha=[1.2, 1.5], prior='three-point'); "
+            "print(json.dumps([list(r.observables['mse']), 'sympy' in sys.modules]))")
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert runs[0][0] == runs[1][0]  # the same bits from the front and cached kernels
