@@ -262,8 +262,8 @@ def latex_names(symbols, paper: Mapping[str, str] | None = None) -> dict:
         if sym.name in paper and paper[sym.name]:
             out[sym] = tex_symbol(paper[sym.name])
             continue
-        plain = sp.latex(sp.Symbol(sym.name))
-        if plain == sym.name and len(sym.name) > 1:
+        base = sym.name.split("_")[0].rstrip("0123456789")
+        if len(base) > 1 and sp.latex(sp.Symbol(base)) == base:  # a word, not a Greek letter
             out[sym] = r"\mathrm{%s}" % sym.name.replace("_", r"\_")
     return out
 
