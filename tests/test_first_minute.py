@@ -257,7 +257,7 @@ def test_import_asymptotics_imports_no_heavy_module():
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
-FRONT_MODELS = ["ridge", "lasso", "random-features", "erm", "kernel-ridge", "dmft-glm"]
+FRONT_MODELS = ["ridge", "lasso", "random-features", "dmft-glm"]  # systems, choices, prepare, compute
 
 _DECLARATION = """
 import dataclasses, json, sys
