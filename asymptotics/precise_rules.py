@@ -253,6 +253,7 @@ def _parse(key: str):
     return arb(int(man)) * arb(2) ** int(exp)
 
 
+@functools.lru_cache(maxsize=None)
 def precise_tensor(factors):
     """A ``precise(scale=1)`` callable for a tensor space of ``(kind, order)`` factors."""
     factors = tuple((str(k), int(o)) for k, o in factors)
@@ -267,10 +268,12 @@ def precise_tensor(factors):
     return precise
 
 
+@functools.lru_cache(maxsize=None)
 def precise_gaussian(kinds, order):
     return precise_tensor(tuple((k, order) for k in kinds))
 
 
+@functools.lru_cache(maxsize=None)
 def precise_panels(dim: int, count: int, per_panel: int, width: float):
     @functools.lru_cache(maxsize=8)
     def rule(scale: int, bits: int):

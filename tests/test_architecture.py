@@ -13,18 +13,18 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "asymptotics"
 
 LAYERS = [
-    ("leaf", {"outcome", "validation"}),
+    ("leaf", {"outcome", "validation", "cache", "runtime", "progress"}),
     ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability",
-              "precise_rules"}),
+              "expressions", "precise_rules"}),
     ("symbolic", {"symbolic"}),
     ("vocabulary", {"vocabulary"}),
     ("codegen", {"codegen", "balls", "exact"}),
     ("shared definitions", {"measures"}),
     ("solvers", {"solvers", "precision"}),
     ("theory", {"models", "dmft"}),
-    ("api", {"api", "dynamics"}),
+    ("api", {"api", "dynamics", "_front"}),
     ("twins", {"simulate", "compare"}),
-    ("front ends", {"sweep", "plot", "figures", "cli", "verify", "io", "cache", "__init__",
+    ("front ends", {"sweep", "plot", "figures", "cli", "verify", "io", "__init__",
                     "__main__", "_version"}),
 ]
 LEVEL = {c: i for i, (_, comps) in enumerate(LAYERS) for c in comps}

@@ -20,18 +20,41 @@ with exit status 0 (supported/certified), 1 (refuted), 3 (inconclusive), 2 (bad 
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 from .verdict import EXIT_CODES, Status, Verdict
 
-# The functions are bound after their modules (which share their names) are imported, so that
-# ``asymptotics.verify.value`` is the function even after ``import asymptotics.verify.value``.
-from . import report
-from .value import Evaluator, value
-from .rate import rate
-from .identify import identify
-from .series import series
-from .bound import bound, enclose, monotone, theta
-from .transition import transition
-from .same import same
+# Functions live in modules of the same name (value.value, rate.rate, ...): imported on first use
+# (``import asymptotics`` and the CLI start-up stay free of sympy and python-flint), and the
+# package attribute stays the function even after ``import asymptotics.verify.value``.
+_LAZY = {"value": "value", "Evaluator": "value", "rate": "rate", "identify": "identify",
+         "series": "series", "bound": "bound", "enclose": "bound", "monotone": "bound",
+         "theta": "bound", "transition": "transition", "same": "same", "report": None}
+_SAME_NAME = {"value", "rate", "identify", "series", "bound", "transition", "same"}
 
 __all__ = ["EXIT_CODES", "Status", "Verdict", "Evaluator", "value", "rate", "identify", "series",
            "bound", "enclose", "monotone", "theta", "transition", "same", "report"]
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{_LAZY[name] or name}")
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(type(importlib)):
+    def __setattr__(self, name, value):
+        if name in _SAME_NAME and isinstance(value, type(importlib)):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
