@@ -254,7 +254,7 @@ class Prior:
         values, weights = self.atoms()
         return {"prior": "empirical", "prior_values": values, "prior_weights": weights}
 
-    def binned(self, bins: int = 24) -> "Prior":
+    def binned(self, bins: int = 16) -> "Prior":
         """A mixture of at most ``bins`` components with the same mean and second moment.
 
         A discrete prior with at most ``bins`` atoms, or a mixture with at most ``bins``
@@ -275,20 +275,20 @@ class Prior:
                 return Prior(pairs[:, 0], w, name=self.name, variances=pairs[:, 1]).binned(bins)
         if dens is not None:
             grid, cdf, pdf, eps = dens
+            # cumulative mass, first and second moments on the density's grid (trapezoid), read
+            # at the bin edges: the bins partition the grid's moments exactly
+            def cum(f):
+                return np.concatenate([[0.0], np.cumsum(np.diff(grid) * (f[1:] + f[:-1]) / 2)])
+
+            m0, m1, m2 = cum(pdf), cum(pdf * grid), cum(pdf * grid ** 2)
             edges = np.interp(np.linspace(0, 1, bins + 1), cdf, grid)
-            means, variances, weights = [], [], []
-            for lo, hi in zip(edges[:-1], edges[1:]):
-                sel = (grid >= lo) & (grid <= hi)
-                x, f = grid[sel], pdf[sel]
-                if x.size < 3:
-                    x = np.linspace(lo, hi, 5)
-                    f = np.interp(x, grid, pdf)
-                mass = np.trapezoid(f, x)
-                mu = np.trapezoid(f * x, x) / mass
-                var = max(np.trapezoid(f * (x - mu) ** 2, x) / mass, 0.0)
-                means.append(mu)
-                variances.append(var)
-                weights.append(mass)
+            at = [np.interp(edges, grid, m) for m in (m0, m1, m2)]
+            mass, first, second = (np.diff(a) for a in at)
+            keep = mass > 0
+            mass, first, second = mass[keep], first[keep], second[keep]
+            means = list(first / mass)
+            variances = list(np.maximum(second / mass - (first / mass) ** 2, 0.0))
+            weights = mass
             weights = np.array(weights) / np.sum(weights) * eps
             if eps < 1:
                 means, variances = [0.0] + means, [0.0] + variances

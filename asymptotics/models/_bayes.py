@@ -53,9 +53,12 @@ _z = sp.Symbol("z_bayes", real=True)
 GZ = gaussian_panels(_z, name="panels_bayes_z")
 
 PRIOR_NAMES = tuple(FAMILIES) + ("empirical",)
+#: Numeric mixtures with more components are evaluated by the numeric node (MixtureChannel):
+#: the expanded sympy form costs ~K^3 terms to build, differentiate and compile.
+SYMBOLIC_COMPONENTS = 3
 #: Priors with more components are binned (Prior.binned) for the Bayes models: the equations
 #: are written out over the components (cost ~ K^2 integrands).
-MAX_COMPONENTS = 24
+MAX_COMPONENTS = 16
 
 
 def _width_key(s2):
@@ -89,6 +92,8 @@ def scalar_channel(comps, r):
     ``Y = sqrt(r) X + Z`` for the prior with components ``[(w, mu, s2), ...]`` (sympy or numbers)."""
     comps = [tuple(sp.sympify(v) for v in c) for c in comps if not sp.sympify(c[0]).is_zero]
     K = len(comps)
+    if K > SYMBOLIC_COMPONENTS and all(v.is_number for c in comps for v in c):
+        return _numeric_channel(comps, r)
     order = sorted(range(K), key=lambda k: _width_key(comps[k][2]))
     rank = {k: i for i, k in enumerate(order)}
     frames = {a: _frame(comps, a, r) for a in range(K)}
@@ -97,48 +102,190 @@ def scalar_channel(comps, r):
         return j if rank[j] <= rank[k] else k
 
     within = sum(w * s2 / (1 + r * s2) for w, _, s2 in comps)
-    pair_terms = []
-    for j in range(K):
-        for k in range(j + 1, K):
-            a = narrower(j, k)
-            b = k if a == j else j
-            d, means = frames[a]
-            if K == 2:
-                pib = 1 / (1 + sp.exp(-d[b]))
-            else:
-                pib = sp.exp(d[b]) / sum(sp.exp(dc) for dc in d)
-            pair_terms.append(comps[a][0] * Average(pib * (means[j] - means[k]) ** 2, GZ))
-    mmse = within + sum(pair_terms)
-
-    h_terms = []
-    for k in range(K):
-        for j in range(K):
-            if j == k:
-                continue
-            if narrower(k, j) == k:  # under k: pi_j/(1 - pi_k) * (-log pi_k)
-                d, _ = frames[k]
-                if K == 2:
-                    integrand = softplus(d[j])
-                else:
-                    share = 1 / (1 + sum(sp.exp(d[c] - d[j]) for c in range(K) if c not in (k, j)))
-                    integrand = share * sp.log(sum(sp.exp(dc) for dc in d))
-                h_terms.append(comps[k][0] * Average(integrand, GZ))
-            else:  # under j: pi_k (-log pi_k)/(1 - pi_k), relative to j
-                d, _ = frames[j]
-                if K == 2:
-                    # pi_k = expit(d_k): pi_k softplus(-d_k)/(1 - pi_k) = exp(d_k) softplus(-d_k)
-                    integrand = sp.exp(d[k]) * softplus(-d[k])
-                else:
-                    total = sum(sp.exp(dc) for dc in d)
-                    rest = sum(sp.exp(d[c]) for c in range(K) if c != k)
-                    integrand = sp.exp(d[k]) * (sp.log(total) - d[k]) / rest
-                h_terms.append(comps[j][0] * Average(integrand, GZ))
+    # every pair {a, b} is integrated under its narrower member a: one average per frame a,
+    # over the partners b in B(a); the softmax denominator S_a is shared by the frame
+    partners = {a: [b for b in range(K) if b != a and narrower(a, b) == a] for a in range(K)}
+    mmse_terms, h_terms = [], []
+    for a in range(K):
+        if not partners[a]:
+            continue
+        d, means = frames[a]
+        e = [sp.exp(dc) if c != a else sp.S.One for c, dc in enumerate(d)]
+        if K == 2:
+            (b,) = partners[a]
+            mm = (means[a] - means[b]) ** 2 / (1 + sp.exp(-d[b]))
+            # (a, b): pi_b (-log pi_a)/(1 - pi_a) = softplus(d_b); (b, a): pi_b (-log pi_b)/(1 - pi_b)
+            # = exp(d_b) softplus(-d_b)
+            hh = softplus(d[b]) + sp.exp(d[b]) * softplus(-d[b])
+        else:
+            total = sum(e)
+            rest = sum(e[c] for c in range(K) if c != a)
+            mm = sum(e[b] * (means[a] - means[b]) ** 2 for b in partners[a]) / total
+            # (a, b): pi_b (-log pi_a)/(1 - pi_a) = e_b log S_a / sum_{c != a} e_c  (the 1e-300
+            # keeps 0/0 away where every partner underflows; the numerator is then 0 too)
+            first = sp.log(total) * sum(e[b] for b in partners[a]) / (rest + sp.Float(1e-300))
+            # (b, a): pi_b (-log pi_b)/(1 - pi_b) = e_b (log S_a - d_b)/sum_{c != b} e_c
+            second = sum(e[b] * (sp.log(total) - d[b]) / sum(e[c] for c in range(K) if c != b)
+                         for b in partners[a])
+            hh = first + second
+        mmse_terms.append(comps[a][0] * Average(mm, GZ))
+        h_terms.append(comps[a][0] * Average(hh, GZ))
+    mmse = within + sum(mmse_terms)
     h_label = -sum(w * sp.log(w) for w, _, _ in comps)
     info = sum(w * sp.log(1 + r * s2) / 2 for w, _, s2 in comps) + h_label - sum(h_terms)
     second = sum(w * (mu ** 2 + s2) for w, mu, s2 in comps)
     mean = sum(w * mu for w, mu, _ in comps)
     return {"mmse": mmse, "info": info, "overlap": second - mmse,
             "psi": r * second / 2 - info, "second_moment": second, "mean": mean}
+
+
+# -- numeric evaluation of the same identities (mixtures given by data) ------------------------
+class MixtureChannel:
+    """The identities above evaluated in numpy for a mixture given by numbers.
+
+    The same frames (each pair under its narrower component, the composite Gauss–Legendre rule
+    of :data:`GZ`), written with the stable forms ``log1p(R)/R`` and ``log1p(u)/u``
+    (``u = (1 - pi_c)/pi_c``) so that no 0/0 or inf/inf occurs where posteriors are certain.
+    Tied by a test to the symbolic form (:func:`scalar_channel` with few components).
+    Cost per point ~ K^2 x 480.
+    """
+
+    def __init__(self, comps):
+        from .. import integrals
+
+        w, mu, s2 = (np.array([float(c[i]) for c in comps]) for i in range(3))
+        self.w, self.mu, self.s2 = w, mu, s2
+        K = w.size
+        width = np.array([_width_key(v) for v in s2])
+        rank = np.empty(K, int)
+        rank[np.lexsort((np.arange(K), width))] = np.arange(K)
+        # P[a, c]: c is a partner of frame a (a is the narrower of the pair)
+        self.P = (rank[:, None] < rank[None, :]).astype(float)
+        self.z, self.zw = integrals.normal_panels()
+        self.second = float(np.dot(w, mu ** 2 + s2))
+        self._last = None
+
+    def evaluate(self, r):
+        """(mmse, info) at the precisions r (any shape)."""
+        r = np.asarray(r, dtype=float)
+        key = r.tobytes() + str(r.shape).encode()
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        flat = r.ravel()
+        mm, info = np.empty(flat.size), np.empty(flat.size)
+        step = max(1, 400_000 // (self.w.size ** 2 * self.z.size))
+        for lo in range(0, flat.size, step):
+            mm[lo:lo + step], info[lo:lo + step] = self._block(flat[lo:lo + step])
+        out = (mm.reshape(r.shape), info.reshape(r.shape))
+        self._last = (key, out)
+        return out
+
+    def _block(self, r):
+        from scipy.special import xlogy
+
+        # Under frame a the node is y = sqrt(r) mu_a + sigma_a z, so every log-ratio and every
+        # within-component mean is a polynomial in z: d_ac = al + z (be + ga z), mean_c - mean_a
+        # = dm0 + dm1 z (fewer passes over the (B, K, N, K) block than evaluating y first).
+        w, mu, s2, P, z = self.w, self.mu, self.s2, self.P, self.z
+        K = w.size
+        sr = np.sqrt(r)[:, None, None]                               # (B, 1, 1)
+        sig2 = 1 + r[:, None] * s2[None, :]                          # (B, K)
+        sa, sc = sig2[:, :, None], sig2[:, None, :]                  # (B, a, c)
+        dmu = mu[:, None] - mu[None, :]                              # mu_a - mu_c
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            lw = np.log(w)
+            al = (lw[None, None, :] - lw[None, :, None] - 0.5 * np.log(sc / sa)
+                  - r[:, None, None] * dmu ** 2 / (2 * sc))
+            be = -sr * dmu * np.sqrt(sa) / sc
+            ga = 0.5 * (1 - sa / sc)
+            # mean_c(y) = (mu_c + sqrt(r) s2_c y)/sigma_c^2 with y = sqrt(r) mu_a + sigma_a z
+            m0 = (mu[None, None, :] + r[:, None, None] * s2[None, None, :] * mu[None, :, None]) / sc
+            m1 = sr * s2[None, None, :] * np.sqrt(sa) / sc
+            ia = np.arange(K)
+            dm0 = m0 - m0[:, ia, ia][:, :, None]
+            dm1 = m1 - m1[:, ia, ia][:, :, None]
+            zz = z[None, None, :, None]
+            d = al[:, :, None, :] + zz * (be[:, :, None, :] + ga[:, :, None, :] * zz)
+            # d_aa = 0 exactly (al, be, ga vanish on the diagonal). Ratios below e^-600 are set
+            # to exact zeros: they are below any float64 contribution, and denormals would make
+            # every later operation ~100x slower.
+            d[d < -600.0] = -np.inf
+            e = np.exp(d)
+            S = e.sum(axis=3)
+            R = S - 1.0
+            small = R < 1e-3  # R = sum_{c != a} e_c, summed without cancellation where small
+            if np.any(small):
+                eye = np.eye(K, dtype=bool)[None, :, None, :]
+                R = np.where(small, np.where(eye, 0.0, e).sum(axis=3), R)
+            pe = P[None, :, None, :] * e
+            diff = dm0[:, :, None, :] + zz * dm1[:, :, None, :]
+            mm_int = np.einsum("bank,bank->ban", pe, diff * diff) / S
+            share = pe.sum(axis=3)
+            first = np.where(R > 0, np.log1p(R) / np.where(R > 0, R, 1.0), 1.0) * share
+            # g = pi (-log pi)/(1 - pi), pi = e_c/S: directly for pi < 1/2, else as log1p(u)/u
+            # with u = (1 - pi)/pi = S/e - 1 (no cancellation in 1 - pi)
+            pi = e / S[..., None]
+            lo = pi < 0.5
+            direct = -xlogy(pi, pi) / (1 - np.where(lo, pi, 0.0))
+            uu = 1 / np.maximum(pi, 0.5) - 1
+            near = np.where(uu > 0, np.log1p(uu) / np.where(uu > 0, uu, 1.0), 1.0)
+            g = np.where(lo, direct, near)
+            second = np.einsum("ak,bank->ban", P, g)
+        zw = self.zw
+        within = (w[None, :] * s2[None, :] / sig2).sum(axis=1)
+        mmse = within + np.einsum("bkn,n,k->b", mm_int, zw, w)
+        h_cond = np.einsum("bkn,n,k->b", first + second, zw, w)
+        info = (w[None, :] * np.log(sig2) / 2).sum(axis=1) - np.dot(w, np.log(w)) - h_cond
+        return mmse, info
+
+
+_NODES: dict = {}
+
+
+def _numeric_channel(comps, r):
+    """mmse and info of a numeric mixture as sympy nodes backed by :class:`MixtureChannel`."""
+    import hashlib
+
+    key = hashlib.sha1(np.array([[float(v) for v in c] for c in comps]).tobytes()).hexdigest()[:12]
+    if key not in _NODES:
+        ch = MixtureChannel(comps)
+        import mpmath as mp
+
+        def np_mmse(x):
+            return ch.evaluate(x)[0]
+
+        def np_info(x):
+            return ch.evaluate(x)[1]
+
+        def np_dmmse(x):
+            # central difference in log r (step 1e-5: error ~1e-10 relative; only Newton's
+            # Jacobian uses it, never a returned value)
+            x = np.asarray(x, dtype=float)
+            h = 1e-5
+            up, dn = ch.evaluate(x * np.exp(h))[0], ch.evaluate(x * np.exp(-h))[0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(x > 0, (up - dn) / (2 * h * np.where(x > 0, x, 1.0)), 0.0)
+
+        def mp_of(f):
+            return lambda x: mp.mpf(float(f(np.array([float(x)]))[0]))
+
+        dm = type(f"mixture_dmmse_{key}", (sp.Function,),
+                  {"numpy_impl": staticmethod(np_dmmse), "mpmath_impl": staticmethod(mp_of(np_dmmse)),
+                   "_eval_is_real": lambda self: True})
+        mm = type(f"mixture_mmse_{key}", (sp.Function,),
+                  {"numpy_impl": staticmethod(np_mmse), "mpmath_impl": staticmethod(mp_of(np_mmse)),
+                   "fdiff": lambda self, argindex=1: dm(self.args[0]),
+                   "_eval_is_real": lambda self: True})
+        inf = type(f"mixture_info_{key}", (sp.Function,),
+                   {"numpy_impl": staticmethod(np_info), "mpmath_impl": staticmethod(mp_of(np_info)),
+                    "fdiff": lambda self, argindex=1: mm(self.args[0]) / 2,  # I-MMSE
+                    "_eval_is_real": lambda self: True})
+        _NODES[key] = (mm, inf, ch)
+    mm, inf, ch = _NODES[key]
+    second = sum(c[0] * (c[1] ** 2 + c[2]) for c in comps)
+    mean = sum(c[0] * c[1] for c in comps)
+    return {"mmse": mm(r), "info": inf(r), "overlap": second - mm(r),
+            "psi": r * second / 2 - inf(r), "second_moment": second, "mean": mean}
 
 
 # -- the prior parameters shared by the Bayes models ---------------------------------------------

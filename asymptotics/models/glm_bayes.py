@@ -177,7 +177,8 @@ def _system(prior_key, channel: str, comps) -> System:
     return System(
         parameters=(alpha, noise, init, iteration, eps, prior_var) + GUESSES + THRESH,
         unknowns=(
-            Unknown(qh, guess=GUESSES[0], lower=0.0, start=init,
+            Unknown(qh, guess=GUESSES[0], lower=0.0,
+                    start=sp.Piecewise((QHAT_PERFECT, init >= QHAT_PERFECT), (init, True)),
                     doc="precision qhat of the effective channel (qhat_t at iteration t)"),
             Unknown(V, guess=GUESSES[1], lower=0.0, start=v0,
                     doc="posterior variance V_t = rho_w - q_t (the MSE)"),
@@ -227,7 +228,8 @@ class _Curve:
 
     PER_DECADE = 48
 
-    def __init__(self, kernels, noiseless, eps_value, var_value, noise_value):
+    def __init__(self, kernels, noiseless, eps_value, var_value, noise_value, per_decade=48):
+        self.PER_DECADE = per_decade
         self.kin, self.kout = kernels
         self.noiseless = noiseless
         self.args = {"eps": eps_value, "prior_var": var_value}
@@ -291,15 +293,17 @@ class _Curve:
 
     def _covered(self, alpha_max):
         level, top = self.level, self.grid[-1]
-        target = 1.01 * max(alpha_max, float(np.max(level)))
-        if self.V[-1] <= 0:
+        if self.V[-1] <= 0 and self.noiseless:
             self.saturated = True  # the MMSE underflowed: perfect recovery
             return True
+        last = level[-self.PER_DECADE:]
+        # the curve has risen past every earlier value, monotonically over the last decade: the
+        # local extrema (thresholds) are inside the grid
+        risen = bool(np.all(np.diff(last) > 0) and level[-1] >= 1.02 * np.max(level[:-self.PER_DECADE]))
         if np.isfinite(self.f_perfect):
             # alpha(qhat) >= qhat/F_out(0) (F_out decreases in V): no fixed point above
-            return top >= target * self.f_perfect * 1.01 and top >= 1e3
-        last = level[-self.PER_DECADE:]
-        return bool(level[-1] > target and np.all(np.diff(last) > 0))
+            return top >= 1.02 * alpha_max * self.f_perfect and top >= 1e3 and risen
+        return bool(level[-1] > 1.02 * alpha_max and risen)
 
     # -- fixed points at one alpha --------------------------------------------------------------
     def roots(self, c):
@@ -388,7 +392,8 @@ def _thresholds(curve: _Curve):
     minima = [i for i in turn if i > i_max and d[i - 1] < 0 and d[i] > 0]
 
     def root_in(c, lo, hi):
-        lo = min(lo, np.log(max(0.1 * c * curve.f0, 1e-300)))
+        if lo == lg[0]:  # the low branch: qhat ~ alpha F_out(V0) may lie below the grid
+            lo = min(lo, np.log(max(0.1 * c * curve.f0, 1e-300)))
         f = lambda x: level_at(x) - c
         return optimize.brentq(f, lo, hi, xtol=1e-13, rtol=1e-15)
 
@@ -447,7 +452,11 @@ def _curve(p, e, v, nz, amin, amax):
         if len(_CURVES) > 256:
             _CURVES.clear()
         kern = _kernels(_bayes.prior_key(p), p.channel, tuple(_bayes.components_for(p)))
-        curve = _CURVES[key] = _Curve(kern, CHANNELS[p.channel].noise == "zero", e, v, nz)
+        # a mixture evaluated numerically costs ~K^2 x 480 per point: a coarser scan (Newton and
+        # the threshold root-finders polish the interpolated guesses)
+        many = len(_bayes.components_for(p)) > _bayes.SYMBOLIC_COMPONENTS and p.prior == "empirical"
+        curve = _CURVES[key] = _Curve(kern, CHANNELS[p.channel].noise == "zero", e, v, nz,
+                                      per_decade=16 if many else 48)
     curve.cover(amin, amax)
     return curve, key
 
