@@ -268,9 +268,10 @@ def test_numeric_mixture_node_is_the_symbolic_form():
         sym = _bayes.scalar_channel(comps, r)
     finally:
         _bayes.SYMBOLIC_COMPONENTS = old
-    m, i_ = Kernel([sym["mmse"], sym["info"]], (r,))({"r": g})
-    nm, ni = _bayes.MixtureChannel(comps).evaluate(g)
+    m, i_, o = Kernel([sym["mmse"], sym["info"], sym["overlap"]], (r,))({"r": g})
+    nm, ni, no = _bayes.MixtureChannel(comps).evaluate(g)
     np.testing.assert_allclose(nm, m, rtol=1e-13)
+    np.testing.assert_allclose(no, o, rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(ni, i_, rtol=1e-13, atol=1e-14)
     r1 = asy.evaluate("glm-bayes", alpha=1.5, channel="probit", noise=0.2,
                       prior=Prior.mixture([0.1, 0.4, 0.3, 0.2], [-2.0, 0.0, 1.0, 0.5], [0, 0, 0, 0.3]))

@@ -105,12 +105,15 @@ def scalar_channel(comps, r):
     # every pair {a, b} is integrated under its narrower member a: one average per frame a,
     # over the partners b in B(a); the softmax denominator S_a is shared by the frame
     partners = {a: [b for b in range(K) if b != a and narrower(a, b) == a] for a in range(K)}
-    mmse_terms, h_terms = [], []
+    mmse_terms, h_terms, direct_terms = [], [], []
     for a in range(K):
-        if not partners[a]:
-            continue
         d, means = frames[a]
         e = [sp.exp(dc) if c != a else sp.S.One for c, dc in enumerate(d)]
+        # E[X E(X|Y)] = E[E(X|Y)^2] computed directly (no cancellation at small r)
+        xhat = sum(e[c] * means[c] for c in range(K)) / sum(e)
+        direct_terms.append(comps[a][0] * Average(xhat ** 2, GZ))
+        if not partners[a]:
+            continue
         if K == 2:
             (b,) = partners[a]
             mm = (means[a] - means[b]) ** 2 / (1 + sp.exp(-d[b]))
@@ -135,7 +138,10 @@ def scalar_channel(comps, r):
     info = sum(w * sp.log(1 + r * s2) / 2 for w, _, s2 in comps) + h_label - sum(h_terms)
     second = sum(w * (mu ** 2 + s2) for w, mu, s2 in comps)
     mean = sum(w * mu for w, mu, _ in comps)
-    return {"mmse": mmse, "info": info, "overlap": second - mmse,
+    # m = E X^2 - mmse loses relative precision where m is small (r -> 0): there the direct
+    # form, whose frames are all of unit width for r < 1
+    overlap = sp.Piecewise((sum(direct_terms), r < 1), (second - mmse, True))
+    return {"mmse": mmse, "info": info, "overlap": overlap,
             "psi": r * second / 2 - info, "second_moment": second, "mean": mean}
 
 
@@ -166,17 +172,18 @@ class MixtureChannel:
         self._last = None
 
     def evaluate(self, r):
-        """(mmse, info) at the precisions r (any shape)."""
+        """(mmse, info, overlap) at the precisions r (any shape)."""
         r = np.asarray(r, dtype=float)
         key = r.tobytes() + str(r.shape).encode()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         flat = r.ravel()
-        mm, info = np.empty(flat.size), np.empty(flat.size)
+        mm, info, ov = np.empty(flat.size), np.empty(flat.size), np.empty(flat.size)
         step = max(1, 400_000 // (self.w.size ** 2 * self.z.size))
         for lo in range(0, flat.size, step):
-            mm[lo:lo + step], info[lo:lo + step] = self._block(flat[lo:lo + step])
-        out = (mm.reshape(r.shape), info.reshape(r.shape))
+            mm[lo:lo + step], info[lo:lo + step], ov[lo:lo + step] = self._block(flat[lo:lo + step])
+        ov = np.where(flat < 1, ov, self.second - mm)
+        out = (mm.reshape(r.shape), info.reshape(r.shape), ov.reshape(r.shape))
         self._last = (key, out)
         return out
 
@@ -231,12 +238,15 @@ class MixtureChannel:
             near = np.where(uu > 0, np.log1p(uu) / np.where(uu > 0, uu, 1.0), 1.0)
             g = np.where(lo, direct, near)
             second = np.einsum("ak,bank->ban", P, g)
+            xhat = (np.einsum("bank,bak->ban", e, m0) + z[None, None, :]
+                    * np.einsum("bank,bak->ban", e, m1)) / S
         zw = self.zw
         within = (w[None, :] * s2[None, :] / sig2).sum(axis=1)
         mmse = within + np.einsum("bkn,n,k->b", mm_int, zw, w)
         h_cond = np.einsum("bkn,n,k->b", first + second, zw, w)
         info = (w[None, :] * np.log(sig2) / 2).sum(axis=1) - np.dot(w, np.log(w)) - h_cond
-        return mmse, info
+        direct = np.einsum("bkn,n,k->b", xhat * xhat, zw, w)
+        return mmse, info, direct
 
 
 _NODES: dict = {}
@@ -256,6 +266,9 @@ def _numeric_channel(comps, r):
 
         def np_info(x):
             return ch.evaluate(x)[1]
+
+        def np_overlap(x):
+            return ch.evaluate(x)[2]
 
         def np_dmmse(x):
             # central difference in log r (step 1e-5: error ~1e-10 relative; only Newton's
@@ -280,17 +293,21 @@ def _numeric_channel(comps, r):
                    {"numpy_impl": staticmethod(np_info), "mpmath_impl": staticmethod(mp_of(np_info)),
                     "fdiff": lambda self, argindex=1: mm(self.args[0]) / 2,  # I-MMSE
                     "_eval_is_real": lambda self: True})
-        _NODES[key] = (mm, inf, ch)
-    mm, inf, ch = _NODES[key]
+        ov = type(f"mixture_overlap_{key}", (sp.Function,),
+                  {"numpy_impl": staticmethod(np_overlap), "mpmath_impl": staticmethod(mp_of(np_overlap)),
+                   "fdiff": lambda self, argindex=1: -dm(self.args[0]),
+                   "_eval_is_real": lambda self: True})
+        _NODES[key] = (mm, inf, ov, ch)
+    mm, inf, ov, ch = _NODES[key]
     second = sum(c[0] * (c[1] ** 2 + c[2]) for c in comps)
     mean = sum(c[0] * c[1] for c in comps)
-    return {"mmse": mm(r), "info": inf(r), "overlap": second - mm(r),
+    return {"mmse": mm(r), "info": inf(r), "overlap": ov(r),
             "psi": r * second / 2 - inf(r), "second_moment": second, "mean": mean}
 
 
 # -- the prior parameters shared by the Bayes models ---------------------------------------------
 _NONNEG = Interval(0, np.inf, low_closed=True)
-_DOC_PRIOR = ("prior of the signal entries: 'gaussian' N(0, prior_var), 'rademacher' "
+DOC_PRIOR = ("prior of the signal entries: 'gaussian' N(0, prior_var), 'rademacher' "
               "+-sqrt(prior_var), 'bernoulli-gaussian' (0 w.p. 1-eps, else N(0, prior_var)), "
               "'sparse-rademacher' (0 w.p. 1-eps, else +-sqrt(prior_var/eps)), 'three-point' "
               "(0 w.p. 1-eps, else +-sqrt(prior_var)), 'empirical' (components prior_values, "
@@ -302,7 +319,7 @@ _DOC_PRIOR = ("prior of the signal entries: 'gaussian' N(0, prior_var), 'rademac
 class BayesPriorParams:
     """The signal prior of the Bayes-optimal models: a name, or a mixture given by data."""
 
-    prior: str = param("gaussian", domain=OneOf(PRIOR_NAMES), doc=_DOC_PRIOR)
+    prior: str = param("gaussian", domain=OneOf(PRIOR_NAMES), doc=DOC_PRIOR)
     eps: float = param(0.1, domain=Interval(0, 1), symbol="ρ", aliases=("rho",),
                        doc="density of non-zero entries (bernoulli-gaussian, sparse-rademacher, "
                            "three-point; ignored otherwise); eps = 1 is 'gaussian'/'rademacher'")
