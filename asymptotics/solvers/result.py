@@ -57,6 +57,39 @@ _MESSAGES = {
 }
 
 
+_INDEX: dict = {}
+
+
+def _column_index(names: tuple):
+    """A cached pandas Index of column names (building one costs ~100 us in pandas 3)."""
+    import pandas as pd
+
+    idx = _INDEX.get(names)
+    if idx is None:
+        if len(_INDEX) > 256:
+            _INDEX.clear()
+        idx = _INDEX[names] = pd.Index(list(names), dtype=object)
+    return idx
+
+
+_DTYPE: list = []
+
+
+def _status_dtype():
+    import pandas as pd
+
+    if not _DTYPE:
+        _DTYPE.append(pd.CategoricalDtype(_STATUS_NAMES))
+    return _DTYPE[0]
+
+
+# status code -> position among the names (codes are small non-negative integers)
+_STATUS_NAMES = [st.name.lower() for st in Status]
+_STATUS_CODE = np.full(max(int(st) for st in Status) + 1, -1, dtype=np.int64)
+for _i, _st in enumerate(Status):
+    _STATUS_CODE[int(_st)] = _i
+
+
 @dataclass(frozen=True)
 class SolverOutput:
     """What a solver returns for a batch of B points with m unknowns."""
@@ -146,27 +179,53 @@ class Result:
         """A tidy pandas DataFrame: one row per point, parameters, observables, unknowns, diagnostics."""
         import pandas as pd
 
-        cols: dict[str, Any] = {}
-        size = int(np.prod(self.shape)) if self.shape else 1
+        shape = tuple(self.shape)
+        size = int(np.prod(shape)) if shape else 1
+
+        def flat(value, dtype=float):
+            a = np.asarray(value, dtype=dtype)
+            return a.reshape(size) if a.shape == shape else np.broadcast_to(a, shape).reshape(size)
+
+        order: list[str] = []
+        floats: dict[str, np.ndarray] = {}
+        others: dict[str, Any] = {}
         for name, value in self.params.items():
             if self.grid_params and name not in self.grid_params and not isinstance(value, str):
                 continue
             if isinstance(value, str):
-                cols[name] = value
+                order.append(name)
+                others[name] = np.full(size, value, dtype=object)
                 continue
-            arr = np.asarray(value)
             try:  # scalar parameters broadcast to the grid; array parameters (spectra) are left out
-                cols[name] = np.broadcast_to(arr, self.shape).reshape(size)
+                col = flat(value, None)
             except ValueError:
                 continue
+            order.append(name)
+            if col.dtype.kind == "f":
+                floats[name] = col
+            else:
+                others[name] = col
         for store in (self.observables, self.unknowns):
             for name, value in store.items():
-                cols[name] = np.broadcast_to(np.asarray(value, dtype=float), self.shape).reshape(size)
-        status = np.broadcast_to(np.asarray(self.status), self.shape).reshape(size)
-        cols["status"] = [Status(int(s)).name.lower() for s in status]
-        cols["residual"] = np.broadcast_to(np.asarray(self.residual, dtype=float), self.shape).reshape(size)
-        cols["iterations"] = np.broadcast_to(np.asarray(self.iterations), self.shape).reshape(size)
-        frame = pd.DataFrame(cols)
+                if name not in floats and name not in others:
+                    order.append(name)
+                floats[name] = flat(value)
+        # categorical (one code per point): a list of strings costs ~2 us per point in pandas
+        codes = _STATUS_CODE[flat(self.status, np.int64)]
+        others["status"] = pd.Categorical.from_codes(codes, dtype=_status_dtype(), validate=False)
+        floats["residual"] = flat(self.residual)
+        others["iterations"] = flat(self.iterations, None)
+        order += ["status", "residual", "iterations"]
+        # one float block (one pandas allocation instead of a column-by-column consolidation),
+        # then the few non-float columns inserted at their places
+        fnames = [n for n in order if n in floats]
+        block = np.empty((len(fnames), size))
+        for j, n in enumerate(fnames):
+            block[j] = floats[n]
+        frame = pd.DataFrame(block.T, columns=_column_index(tuple(fnames)), copy=False)
+        for pos, n in enumerate(order):
+            if n in others:
+                frame.insert(pos, n, others[n])
         frame.attrs["model"] = self.model
         frame.attrs["method"] = self.method
         return frame
