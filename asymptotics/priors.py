@@ -39,7 +39,7 @@ import numpy as np
 
 from .validation import ParameterError
 
-__all__ = ["Prior", "as_prior", "Family", "FAMILIES", "family_components"]
+__all__ = ["Prior", "as_prior", "Family", "FAMILIES", "family_components", "from_params"]
 
 
 def _sqrt(x):
@@ -355,3 +355,14 @@ def as_prior(obj) -> Prior:
     raise ParameterError(
         f"parameter 'prior' must be a prior name, a Prior, an array of samples or a sympy density; "
         f"got {obj!r}")
+
+
+def from_params(p, eps_value=None, var_value=None) -> Prior:
+    """The numeric :class:`Prior` of a model's validated prior fields (``prior``, ``eps``,
+    ``prior_var``, ``prior_values``/``prior_weights``/``prior_variances``) at scalar ``eps`` and
+    ``prior_var`` (for samplers and denoisers of the Monte Carlo twins)."""
+    if p.prior == "empirical":
+        return Prior(p.prior_values, p.prior_weights, variances=getattr(p, "prior_variances", None))
+    e = float(p.eps if eps_value is None else eps_value)
+    v = float(getattr(p, "prior_var", 1.0) if var_value is None else var_value)
+    return Prior.named(p.prior, e, v)

@@ -40,9 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..priors import FAMILIES, Prior, as_prior, family_components
+from ..priors import FAMILIES, Prior, as_prior, family_components, from_params
 from ..symbolic import Average, gaussian_panels, softplus
-from ..validation import Array, Interval, OneOf, ParameterError, param
+from ..validation import Array, Interval, OneOf, ParameterError, Parameters, param
 
 __all__ = ["scalar_channel", "components_for", "BayesPriorParams", "PRIOR_NAMES", "MAX_COMPONENTS",
            "prior_for", "eps", "prior_var"]
@@ -316,7 +316,7 @@ DOC_PRIOR = ("prior of the signal entries: 'gaussian' N(0, prior_var), 'rademach
 
 
 @dataclass(frozen=True, kw_only=True)
-class BayesPriorParams:
+class BayesPriorParams(Parameters):
     """The signal prior of the Bayes-optimal models: a name, or a mixture given by data."""
 
     prior: str = param("gaussian", domain=OneOf(PRIOR_NAMES), doc=DOC_PRIOR)
@@ -396,10 +396,5 @@ def prior_key(p) -> tuple:
 
 
 def prior_for(p, eps_value=None, var_value=None) -> Prior:
-    """A numeric :class:`Prior` (for samplers and denoisers) at scalar ``eps``/``prior_var``."""
-    if p.prior == "empirical":
-        var = p.prior_variances if p.prior_variances is not None else None
-        return Prior(p.prior_values, p.prior_weights, variances=var)
-    e = float(p.eps if eps_value is None else eps_value)
-    v = float(p.prior_var if var_value is None else var_value)
-    return Prior.named(p.prior, e, v)
+    """A numeric :class:`Prior` of the validated params (see :func:`asymptotics.priors.from_params`)."""
+    return from_params(p, eps_value, var_value)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models import _bayes
+from ..priors import from_params
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 
@@ -127,7 +127,7 @@ def _trial(params, sizes, rng):
     n = int(round(params.alpha * d))
     if n < 1:
         raise ParameterError(f"glm-bayes: alpha*d = {params.alpha * d:g} gives no samples")
-    prior = _bayes.prior_for(params)
+    prior = from_params(params)
     wstar = prior.sample(rng, d)
     f = rng.standard_normal((n, d)) / np.sqrt(d)
     labels, _, _ = OUTPUTS[params.channel]
@@ -141,6 +141,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="glm-bayes", variant="default", trial=_trial,
+    observables=('overlap', 'cosine', 'mse', 'q_hat', 'test_error'),
     sizes={"d": "input dimension; n = round(alpha d) samples"}, vectorized=("iteration",),
     effective=lambda p, s: {"alpha": int(round(p.alpha * s["d"])) / s["d"]},
     description="Bayes-optimal GAMP (scalar variances) on Gaussian inputs, any separable prior",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models import _bayes
+from ..priors import from_params
 from ._registry import Simulator, register_simulator
 
 __all__ = ["draw_spike", "amp_spiked"]
@@ -83,7 +83,7 @@ def _trial(params, sizes, rng):
     from scipy.sparse.linalg import eigsh
 
     n = sizes["n"]
-    prior = _bayes.prior_for(params)
+    prior = from_params(params)
     x0 = draw_spike(prior, rng, n)
     g = rng.standard_normal((n, n))
     ymat = (g + g.T) / np.sqrt(2 * n) + np.sqrt(params.snr) / n * np.outer(x0, x0)
@@ -99,6 +99,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spiked-wigner", variant="default", trial=_trial,
+    observables=('overlap', 'cosine', 'mse', 'gamma', 'spectral_overlap'),
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
     description="Bayes-optimal AMP with Onsager term (exact posterior mean of the prior)",
     example={"n": 300, "snr": 2.0, "prior": "rademacher", "init": 0.2, "iteration": 3},
