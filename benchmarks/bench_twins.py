@@ -8,7 +8,7 @@ so they agree up to a few standard errors, not to round-off). Times are the best
 interleaved repeats (1 for the 10-ridge row):
 
 - logistic MLE (kappa = p/n = 0.2, n = 2000, signal 1): scikit-learn
-  ``LogisticRegression(penalty=None, fit_intercept=False, solver='newton-cholesky')`` at its
+  ``LogisticRegression(C=inf, fit_intercept=False, solver="newton-cholesky")`` at its
   default tolerance, then the Hessian at the estimate for ``lambda = tr H^{-1}`` (what the twin
   reports);
 - logistic ERM (alpha = n/d = 2, d = 400, lam = 0.1): ``LogisticRegression(C=1/lam,
@@ -63,7 +63,7 @@ def sk_logistic_mle(n, kappa, trials, seed):
         b = np.zeros(p)
         b[0] = 1.0
         y = (rng.random(n) < special.expit(x @ b)).astype(float)
-        clf = LogisticRegression(penalty=None, fit_intercept=False, solver="newton-cholesky")
+        clf = LogisticRegression(C=np.inf, fit_intercept=False, solver="newton-cholesky")
         bh = clf.fit(x, y).coef_.ravel()
         a = bh @ b
         sigma = math.sqrt(n / p * np.sum((bh - a * b) ** 2))
