@@ -114,6 +114,56 @@ class NumericOutput:
             method=str(self.method))
 
 
+_STATUS_NAMES = [st.name.lower() for st in Status]
+_STATUS_CODE = np.full(max(int(st) for st in Status) + 1, -1, dtype=np.int64)
+for _i, _st in enumerate(Status):
+    _STATUS_CODE[int(_st)] = _i
+_CACHE: dict = {}
+
+
+def status_column(codes):
+    """Status codes as a pandas Categorical of their names (a list of strings costs ~2 us per
+    row in pandas; this is one array lookup)."""
+    import pandas as pd
+
+    dtype = _CACHE.get("status_dtype")
+    if dtype is None:
+        dtype = _CACHE["status_dtype"] = pd.CategoricalDtype(_STATUS_NAMES)
+    return pd.Categorical.from_codes(_STATUS_CODE[np.asarray(codes, dtype=np.int64)], dtype=dtype,
+                                     validate=False)
+
+
+def fast_frame(cols: Mapping[str, Any]):
+    """``pandas.DataFrame(cols)`` with the float columns laid in one block and the others
+    (strings, categoricals, integers) inserted at their places: one allocation instead of a
+    column-by-column consolidation (~4x faster for a 150-row curve)."""
+    import pandas as pd
+
+    sizes = {len(v) for v in cols.values() if not isinstance(v, str) and np.ndim(v) == 1}
+    if len(sizes) != 1:
+        return pd.DataFrame(cols)
+    (size,) = sizes
+    names = list(cols)
+    fl = [n for n in names if isinstance(cols[n], np.ndarray) and cols[n].ndim == 1
+          and cols[n].dtype.kind == "f"]
+    block = np.empty((len(fl), size))
+    for j, n in enumerate(fl):
+        block[j] = cols[n]
+    key = ("index", tuple(fl))
+    idx = _CACHE.get(key)
+    if idx is None:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        idx = _CACHE[key] = pd.Index(fl, dtype=object)
+    frame = pd.DataFrame(block.T, columns=idx, copy=False)
+    floats = set(fl)
+    for pos, n in enumerate(names):
+        if n not in floats:
+            v = cols[n]
+            frame.insert(pos, n, np.full(size, v, dtype=object) if isinstance(v, str) else v)
+    return frame
+
+
 def _status_name(code) -> str:
     return Status(int(code)).name.lower()
 
@@ -178,7 +228,7 @@ class Outcome:
         """A tidy pandas DataFrame (one row per point), metadata in ``frame.attrs``."""
         import pandas as pd
 
-        frame = pd.DataFrame(self._columns())
+        frame = fast_frame(self._columns())
         frame.attrs.update(self._attrs())
         return frame
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import types
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
@@ -207,17 +209,21 @@ def spec(field: dataclasses.Field) -> ParamSpec:
     return field.metadata["asymptotics"]
 
 
-def fields(params_cls: type) -> dict[str, ParamSpec]:
-    """Name -> ParamSpec for every declared parameter of a Params dataclass, in order."""
-    return {f.name: spec(f) for f in dataclasses.fields(params_cls) if "asymptotics" in f.metadata}
+@functools.lru_cache(maxsize=None)
+def fields(params_cls: type) -> Mapping[str, ParamSpec]:
+    """Name -> ParamSpec for every declared parameter of a Params dataclass, in order (read-only,
+    cached per class: evaluate reads it several times per call)."""
+    return types.MappingProxyType(
+        {f.name: spec(f) for f in dataclasses.fields(params_cls) if "asymptotics" in f.metadata})
 
 
-def required(params_cls: type) -> set[str]:
-    return {
+@functools.lru_cache(maxsize=None)
+def required(params_cls: type) -> frozenset[str]:
+    return frozenset(
         f.name
         for f in dataclasses.fields(params_cls)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    }
+    )
 
 
 def resolve_aliases(params_cls: type, values: Mapping[str, Any], model: str | None = None) -> dict[str, Any]:

@@ -193,3 +193,18 @@ def test_monte_carlo_general_large(loss):
     frame = asy.check("erm", n=400, trials=10, seed=2, lam=1.0, loss=loss, link="sign", flip=0.05,
                       spectrum="power-law:p=600,decay=1.5,source=0.5")
     assert np.all(np.abs(frame.z) < 4), frame
+
+
+@pytest.mark.parametrize("link", ["sign", "probit", "logistic"])
+def test_square_loss_closed_form_solves_the_equations(link):
+    # the closed form (derived in erm.system) is the default for the square loss; Newton on the
+    # generic equations from the large-penalty guess reaches the same point (residual ~1e-12:
+    # for the logistic link E[yG] is a Gauss–Hermite sum, the equations a Gauss–Legendre one)
+    kw = dict(alpha=np.array([0.4, 1.0, 3.0]), lam=np.array([1e-3, 0.3, 2.0]), loss="square",
+              link=link, flip=0.1, signal=1.7)
+    cf = asy.evaluate("erm", **kw)
+    nt = asy.evaluate("erm", method="newton", **kw)
+    assert cf.method == "closed-form" and np.all(cf.residual < 1e-11)
+    np.testing.assert_allclose(cf.q, nt.q, rtol=1e-10)
+    np.testing.assert_allclose(cf.cosine, nt.cosine, rtol=1e-10)
+    np.testing.assert_allclose(cf.V, nt.V, rtol=1e-10)

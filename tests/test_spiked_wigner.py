@@ -28,9 +28,9 @@ def test_gaussian_prior_is_the_bbp_closed_form():
 def test_i_mmse_and_rademacher_closed_form(prior, eps):
     g = sp.Symbol("g", positive=True)
     kern = Kernel([sw.overlap_fn(prior, g), sp.diff(sw.free_entropy_fn(prior, g), g),
-                   sw.free_entropy_fn(prior, g)], (g, sw.eps))
+                   sw.free_entropy_fn(prior, g)], (g, sw.eps, sw.prior_var))
     grid = np.array([1e-3, 0.1, 0.7, 2.0, 9.0])
-    m, dpsi, psi = kern({"g": grid, "eps": np.full(grid.size, eps)})
+    m, dpsi, psi = kern({"g": grid, "eps": np.full(grid.size, eps), "prior_var": np.ones(grid.size)})
     np.testing.assert_allclose(dpsi, m / 2, atol=1e-11)  # psi' = m/2 (I-MMSE)
     assert np.all(np.diff(m) > 0) and np.all((m > 0) & (m < 1))
     if prior == "rademacher":  # m(g) = E tanh(g + sqrt(g) Z) by 1-D quadrature
@@ -123,3 +123,27 @@ def test_bad_inputs():
         asy.evaluate("spiked-wigner", snr=1.0, prior="sparse-rademacher", eps=1.5)
     with pytest.raises(asy.ConvergenceError, match="no_solution"):
         asy.evaluate("spiked-wigner", snr=2.0, branch="unstable")
+
+
+def test_shared_prior_vocabulary_and_power():
+    # Gaussian prior of variance v: m(gamma) = gamma v^2/(1 + gamma v), so the weak-recovery
+    # fixed point is gamma = (snr v^2 - 1)/v and the BBP threshold snr = 1/v^2.
+    v, snr = 2.0, np.array([0.1, 0.5, 3.0])
+    r = asy.evaluate("spiked-wigner", snr=snr, prior="gaussian", prior_var=v)
+    gam = np.maximum(snr * v ** 2 - 1, 0) / v
+    np.testing.assert_allclose(r.gamma, gam, atol=1e-12)
+    np.testing.assert_allclose(r.overlap, gam / snr, atol=1e-12)
+    np.testing.assert_allclose(r.spectral_overlap, np.maximum(1 - 1 / (snr * v ** 2), 0), atol=1e-15)
+    assert r.it_threshold[0] == pytest.approx(1 / v ** 2)
+    # a non-zero mean is refused with a reason (Prior objects = named priors: test_glm_bayes)
+    from asymptotics.priors import Prior
+    with pytest.raises(asy.ParameterError, match="mean 0"):
+        asy.evaluate("spiked-wigner", snr=2.0, prior=Prior.discrete([0.0, 1.0], [0.5, 0.5]))
+
+
+@pytest.mark.slow
+def test_monte_carlo_bernoulli_gaussian_spike():
+    # n = 400, 4 draws; |z| < 4 (fluctuations O(1/sqrt n), bias O(1/n))
+    f = asy.check("spiked-wigner", n=400, trials=4, seed=7, snr=3.0, prior="bernoulli-gaussian",
+                  eps=0.3, prior_var=1 / 0.3, init=0.2, iteration=[1, 3, np.inf])
+    assert np.all(np.abs(f["z"]) < 4), f.to_string()

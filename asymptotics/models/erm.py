@@ -183,8 +183,24 @@ def system(loss: str, link: str, general: bool = False) -> System:
         # w* is E[yG]/sqrt(signal/alpha + E[yG]²) and whose norm² is (..)² (alpha + alpha² E[yG]²/signal)
         yg2 = label_mean(link, signal, flip) ** 2  # E[y G]²/signal (G standardised)
         scale = -slope0 / (lam + alpha)
+        solution = None
+        if loss == "square":
+            # DERIVED HERE: for the square loss P = (omega + V)/(1 + V), so V_hat = alpha/(1 + V)
+            # (2 E Z0 = 1) and V (lam + V_hat) = 1 is a quadratic; with kappa = E[y G] Stein's
+            # lemma gives 2 E dZ0 = kappa/signal and 2 E[dZ0 xi] = 0 (even f'), so
+            # m_hat = alpha kappa/(signal (1 + V)), m = alpha kappa V/(1 + V), and
+            # q ((1 + V)^2 - alpha V^2) = V^2 (alpha^2 kappa^2/signal + alpha - 2 alpha m kappa/signal).
+            # (Equivalently ridge regression on the labels; tested against the ridge model.)
+            kappa = label_mean(link, signal, flip) * sp.sqrt(signal)
+            b = lam + alpha - 1
+            v_cf = 2 / (b + sp.sqrt(b ** 2 + 4 * lam))  # positive root of lam V^2 + b V - 1 = 0
+            m_cf = alpha * kappa * v_cf / (1 + v_cf)
+            q_cf = (v_cf ** 2 * (alpha ** 2 * kappa ** 2 / signal + alpha - 2 * alpha * m_cf * kappa / signal)
+                    / ((1 + v_cf) ** 2 - alpha * v_cf ** 2))
+            solution = {cos: m_cf / sp.sqrt(signal * q_cf), log_q: sp.log(q_cf), log_v: sp.log(v_cf)}
         system_ = System(
             parameters=(alpha, lam, signal, flip),
+            solution=solution,
             unknowns=unknowns(sp.sqrt(yg2 / (1 / alpha + yg2)),
                               sp.log(scale ** 2 * (alpha + alpha ** 2 * yg2)), -sp.log(lam + alpha / 2)),
             # V (lam + V_hat) = 1, m = signal m_hat V, q = (signal m_hat² + q_hat) V², scaled to O(1)

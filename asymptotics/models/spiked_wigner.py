@@ -1,10 +1,13 @@
 """Rank-one spiked Wigner model: Bayes-optimal AMP, its state evolution, and the phase diagram.
 
 Observation ``Y = sqrt(snr/n) x x' + W`` with ``W`` symmetric Gaussian (off-diagonal entries of
-variance 1) and ``x`` iid from the ``prior`` with ``E X^2 = 1``: ``rademacher`` (+-1),
-``gaussian`` (N(0, 1)), ``sparse-rademacher`` (0 w.p. ``1 - eps``, ``+-1/sqrt(eps)`` w.p.
-``eps/2`` each). In the normalization ``Y/sqrt(n) = (lambda/n) x x' + W/sqrt(n)`` the spectral
-(BBP) threshold is ``lambda = sqrt(snr) = 1``.
+variance 1) and ``x`` iid from the ``prior``: any zero-mean separable prior of the package's
+vocabulary (:mod:`asymptotics.priors`; named: ``rademacher`` +-1, ``gaussian`` N(0, 1),
+``sparse-rademacher`` 0 w.p. ``1 - eps``, ``+-1/sqrt(eps)`` w.p. ``eps/2`` each — all of power
+``E X^2 = prior_var`` = 1 by default —, ``bernoulli-gaussian``, ``three-point``; or a Prior, samples,
+a density). With ``rho = E X^2``, in the normalization ``Y/sqrt(n) = sqrt(snr) (x x'/n) +
+W/sqrt(n)`` the spike's eigenvalue is ``lambda = sqrt(snr) rho`` and the spectral (BBP) threshold
+is ``lambda = 1``, i.e. ``snr = 1/rho^2`` (``snr = 1`` at unit power).
 
 Bayes-optimal AMP (Rangan–Fletcher; Deshpande–Montanari; Lesieur–Krzakala–Zdeborová):
 ``x^{t+1} = (Y/sqrt n) f_t(x^t) - b_t f_{t-1}(x^{t-1})``, ``b_t = mean f_t'(x^t)``, with
@@ -17,7 +20,7 @@ from ``gamma_0 = init`` (the SNR of the initial guess; parameter ``iteration`` c
 The replica-symmetric free entropy of the branch with SNR ``gamma`` is ``F = psi(gamma) -
 gamma m(gamma)/4`` with ``psi(gamma) = E log E_x exp(sqrt(gamma) Z x + gamma x X - gamma x^2/2)``
 (``psi' = m/2``: I-MMSE, tested), ``F = 0`` for the trivial branch. The MMSE of ``x x'/n`` is
-``1 - q*^2`` with ``q*`` the overlap of the branch of largest ``F`` (Lelarge–Miolane; Barbier et
+``rho^2 - q*^2`` with ``q*`` the overlap of the branch of largest ``F`` (Lelarge–Miolane; Barbier et
 al.).
 
 Branches (parameter ``branch``; all fixed points are found by scanning the curve
@@ -30,18 +33,20 @@ branch of largest free entropy.
 
 Observables: ``overlap = m(gamma) = (1/n) <x_hat, x>`` of the posterior-mean estimate
 ``x_hat = f_t(x^t)``; ``cosine = sqrt(overlap)`` (``|cos|`` of the angle between ``x_hat`` and
-``x``); ``mse = 1 - overlap^2`` (``(1/n^2)||x_hat x_hat' - x x'||_F^2`` of the branch);
-``mmse = 1 - q*^2``; ``gamma``; ``spectral_overlap = max(1 - 1/snr, 0)`` (squared cosine of the
-top eigenvector, BBP); thresholds (functions of the prior only): ``algorithmic_threshold`` (the snr
+``x``); ``mse = rho^2 - overlap^2`` (``(1/n^2)||x_hat x_hat' - x x'||_F^2`` of the branch);
+``mmse = rho^2 - q*^2``; ``gamma``; ``spectral_overlap = max(1 - 1/(snr rho^2), 0)`` (squared
+cosine of the top eigenvector, BBP); thresholds (functions of the prior only): ``algorithmic_threshold`` (the snr
 above which AMP from an uninformative start reaches the informative branch; 1 for a continuous
 transition), ``spinodal`` (the lowest snr where the informative branch exists) and
 ``it_threshold`` (where ``bayes`` jumps to it). For a continuous transition (rademacher, gaussian,
-sparse with large ``eps``) the three equal 1; the sparse prior has a hard phase
+sparse with large ``eps``) the three equal ``1/rho^2`` (the weak-recovery threshold, where ``m'(0) = rho^2``); the sparse prior has a hard phase
 ``it_threshold < snr < algorithmic_threshold`` for small ``eps`` (about ``eps < 0.09``
 [recalled, not verified in source]; located here by the scan).
 
-Gaussian expectations use a composite Gauss–Legendre rule (480 nodes) that resolves the sharp
-posterior means of sparse priors (``~1e-13``); sums over the prior atoms are explicit.
+``m`` and ``psi`` are the Bayes scalar channel of :mod:`._bayes` (shared with ``glm-bayes``):
+``m = rho - mmse``, ``psi = gamma rho/2 - I(gamma)``, exact for mixtures at any SNR, with a
+composite Gauss–Legendre rule (480 nodes) that resolves sharp posterior means of sparse priors.
+A prior with non-zero mean has no trivial fixed point (``m(0) = (E X)^2``): not covered here.
 """
 
 from __future__ import annotations
@@ -52,81 +57,61 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..symbolic import Average, System, Unknown, expit, gaussian_panels, logcosh, softplus
-from ..validation import Integer, Interval, OneOf, param, Parameters
-from .. import vocabulary
-from . import _amp
+from ..priors import family_components
+from ..symbolic import System, Unknown
+from ..validation import Integer, Interval, OneOf, ParameterError, param
+from . import _amp, _bayes
+from ._bayes import BayesPriorParams, eps, prior_var
 from ._registry import Model, Reference, Variant, register
 
-PRIORS = tuple(vocabulary.SPIKE_DENOISERS)
+PRIORS = _bayes.PRIOR_NAMES
 
 snr, init, iteration = sp.symbols("snr init iteration", nonnegative=True)
-eps = vocabulary.SPIKE_EPS
 g = sp.Symbol("gamma", nonnegative=True)
-y = sp.Symbol("y", real=True)
-z = sp.Symbol("z", real=True)
-GZ = gaussian_panels(z)
 # prepared guesses and the first-order flag (from the scan in ``_prepare``)
 G_GUESS, G_BAYES, G_MIN, G_MAX, G_IT, G_LOW, FIRST = sp.symbols(
     "gamma_guess gamma_bayes_guess gamma_min_guess gamma_max_guess gamma_it_guess gamma_low_guess "
     "first_order", real=True)
 
 
-def denoiser(prior: str, y_, g_):
-    """Posterior mean E[X | sqrt(g) X + Z = y] in sympy (stable form; the vocabulary's)."""
-    return vocabulary.SPIKE_DENOISERS[prior](y_, g_)
+def _components(prior):
+    return family_components(prior, eps, prior_var) if isinstance(prior, str) else list(prior)
 
 
-def _log_odds(b, g_):
-    """log P(X != 0 | b)/P(X = 0 | b) for the sparse prior, b = sqrt(g) y."""
-    return vocabulary.log_odds_sparse(b, g_)
+def overlap_fn(prior, g_):
+    """m(g) = E[X E(X | sqrt(g) X + Z)] = E X^2 - mmse(g) (prior: a name or components)."""
+    return _bayes.scalar_channel(_components(prior), g_)["overlap"]
 
 
-def overlap_fn(prior: str, g_):
-    """m(g) = E[X E(X | sqrt(g) X + Z)] (= 1 - mmse(g) since E X^2 = 1)."""
-    if prior == "rademacher":
-        return Average(sp.tanh(g_ + sp.sqrt(g_) * z), GZ)
-    if prior == "gaussian":
-        return g_ / (1 + g_)
-    a = 1 / sp.sqrt(eps)
-    b1 = sp.sqrt(g_) * z + g_ * a  # X = +a (X = -a gives the same by symmetry)
-    return Average(sp.tanh(a * b1) * expit(_log_odds(b1, g_)), GZ)
+def free_entropy_fn(prior, g_):
+    """psi(g) = E log E_x exp(sqrt(g) Z x + g x X - g x^2/2) = g E X^2/2 - I(g), psi' = m/2."""
+    return _bayes.scalar_channel(_components(prior), g_)["psi"]
 
 
-def free_entropy_fn(prior: str, g_):
-    """psi(g) = E log E_x exp(sqrt(g) Z x + g x X - g x^2/2), psi(0) = 0, psi' = m/2."""
-    if prior == "rademacher":
-        return Average(logcosh(g_ + sp.sqrt(g_) * z), GZ) - g_ / 2
-    if prior == "gaussian":
-        return (g_ - sp.log(1 + g_)) / 2
-    b0 = sp.sqrt(g_) * z
-    b1 = sp.sqrt(g_) * z + g_ / sp.sqrt(eps)
-    return (sp.log(1 - eps) + (1 - eps) * Average(softplus(_log_odds(b0, g_)), GZ)
-            + eps * Average(softplus(_log_odds(b1, g_)), GZ))
-
-
-def _branch_snr(prior, gg):
-    return gg / overlap_fn(prior, gg)
-
-
-@functools.lru_cache(maxsize=None)
-def system(prior: str) -> System:
-    m = overlap_fn(prior, g)
+@functools.lru_cache(maxsize=64)
+def _system(prior_key, comps) -> System:
+    ch = _bayes.scalar_channel(list(comps), g)
+    rho = ch["second_moment"]
+    m_of = lambda u: ch["overlap"].xreplace({g: u})
+    psi_of = lambda u: ch["psi"].xreplace({g: u})
+    m = m_of(g)
     gb, gs, gm, gi, gl = sp.symbols("gamma_bayes gamma_min gamma_max gamma_it gamma_low",
                                     nonnegative=True)
-    mb = overlap_fn(prior, gb)
+    mb = m_of(gb)
     first = FIRST > sp.Rational(1, 2)
     trivial_side = sp.And(first, FIRST < sp.Rational(3, 2))  # kind 1: against the trivial branch
     maxwell = FIRST > sp.Rational(3, 2)  # kind 2: between two positive branches
-    potential = lambda u: free_entropy_fn(prior, u) - u * overlap_fn(prior, u) / 4
+    potential = lambda u: psi_of(u) - u * m_of(u) / 4
 
     def stationary(u):  # d/du [u/m(u)] = 0  <=>  m - u m' = 0
-        mu = overlap_fn(prior, u)
+        mu = m_of(u)
         return mu - u * sp.diff(mu, u)
 
-    level = lambda u: u / overlap_fn(prior, u)
+    level = lambda u: u / m_of(u)
+    weak = 1 / rho ** 2  # level(0+) = 1/m'(0): the weak-recovery (continuous) threshold
     return System(
-        parameters=(snr, eps, init, iteration, G_GUESS, G_BAYES, G_MIN, G_MAX, G_IT, G_LOW, FIRST),
+        parameters=(snr, eps, prior_var, init, iteration, G_GUESS, G_BAYES, G_MIN, G_MAX, G_IT,
+                    G_LOW, FIRST),
         unknowns=(
             Unknown(g, guess=G_GUESS, lower=0.0, start=init,
                     doc="effective SNR gamma of the AMP iterate (selected branch)"),
@@ -151,34 +136,41 @@ def system(prior: str) -> System:
         ),
         observables={
             "overlap": m,
-            "cosine": sp.sqrt(m),
-            "mse": 1 - m ** 2,
-            "mmse": 1 - mb ** 2,
+            "cosine": sp.sqrt(m / rho),
+            "mse": rho ** 2 - m ** 2,
+            "mmse": rho ** 2 - mb ** 2,
             "gamma": g,
-            "spectral_overlap": sp.Max(1 - 1 / snr, 0),
-            "algorithmic_threshold": sp.Piecewise((level(gm), first & (G_MAX > 0)), (1, True)),
-            "spinodal": sp.Piecewise((level(gs), first), (1, True)),
-            "it_threshold": sp.Piecewise((level(gi), first), (1, True)),
+            "spectral_overlap": sp.Max(1 - 1 / (snr * rho ** 2), 0),
+            "algorithmic_threshold": sp.Piecewise((level(gm), first & (G_MAX > 0)), (weak, True)),
+            "spinodal": sp.Piecewise((level(gs), first), (weak, True)),
+            "it_threshold": sp.Piecewise((level(gi), first), (weak, True)),
         },
         iteration=iteration,
     )
 
 
-@functools.lru_cache(maxsize=None)
-def _curve_kernel(prior: str):
+def system_for(p) -> System:
+    return _system(_bayes.prior_key(p), tuple(_bayes.components_for(p)))
+
+
+@functools.lru_cache(maxsize=64)
+def _curve_kernel(prior_key, comps):
     from ..codegen import Kernel
 
-    return Kernel([overlap_fn(prior, g), free_entropy_fn(prior, g)], (g, eps))
+    ch = _bayes.scalar_channel(list(comps), g)
+    return Kernel([ch["overlap"], ch["psi"], ch["second_moment"]], (g, eps, prior_var))
 
 
-def scan(prior: str, eps_value: float, top: float):
-    """(gamma grid, m, psi) on a geometric grid from 1e-9 to ``top``."""
+def scan(p, eps_value: float, var_value: float, top: float):
+    """(gamma grid, m, psi, rho) on a geometric grid from 1e-9 to ``top``."""
     grid = np.geomspace(1e-9, max(top, 4.0), 1500)
-    m, psi = _curve_kernel(prior)({"gamma": grid, "eps": np.full(grid.size, eps_value)})
-    return grid, np.asarray(m), np.asarray(psi)
+    kern = _curve_kernel(_bayes.prior_key(p), tuple(_bayes.components_for(p)))
+    m, psi, rho = kern({"gamma": grid, "eps": np.full(grid.size, eps_value),
+                        "prior_var": np.full(grid.size, var_value)})
+    return grid, np.asarray(m), np.asarray(psi), float(np.asarray(rho).ravel()[0])
 
 
-def _thresholds(grid, level, potential):
+def _thresholds(grid, level, potential, weak=1.0):
     """Guesses from the local extrema of level = gamma/m: (kind, gamma_min, gamma_max, gamma_it,
     gamma_low). kind 0: continuous transition; 1: first order against the trivial branch (the
     local minimum of level is below 1); 2: first order between two positive branches (local max
@@ -188,12 +180,12 @@ def _thresholds(grid, level, potential):
     turn = np.flatnonzero(np.sign(d[1:]) != np.sign(d[:-1])) + 1
     minima = [i for i in turn if d[i - 1] < 0]
     if not minima:
-        return 0.0, 1.0, 0.0, 1.0, 0.0
+        return 0.0, weak, 0.0, weak, 0.0
     i_min = minima[0]
     maxima = [i for i in turn if i < i_min and d[i - 1] > 0]
     i_max = maxima[-1] if maxima else None
     gmin, gmax = float(grid[i_min]), float(grid[i_max]) if i_max is not None else 0.0
-    if level[i_min] < 1:
+    if level[i_min] < weak:
         beyond = np.flatnonzero((grid > gmin) & (potential > 0))
         return 1.0, gmin, gmax, float(grid[beyond[0]]) if beyond.size else gmin, 0.0
     # Maxwell: along the high branch, the low-branch root at the same snr and their F difference
@@ -208,41 +200,46 @@ def _thresholds(grid, level, potential):
 
 
 def _prepare(p):
-    shape = np.broadcast(np.asarray(p.snr), np.asarray(p.eps), np.asarray(p.init)).shape
-    snr_v, eps_v, init_v = (np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
-                            for v in (p.snr, p.eps, p.init))
+    arrays = [np.asarray(getattr(p, k), dtype=float) for k in ("snr", "eps", "prior_var", "init")]
+    shape = np.broadcast(*arrays).shape
+    snr_v, eps_v, var_v, init_v = (np.broadcast_to(a, shape).ravel() for a in arrays)
     out = {k: np.zeros(snr_v.size) for k in ("gamma_guess", "gamma_bayes_guess", "gamma_min_guess",
                                               "gamma_max_guess", "gamma_it_guess", "gamma_low_guess",
                                               "first_order")}
-    top = 1.05 * max(float(snr_v.max(initial=0)), float(init_v.max(initial=0))) + 1
-    for e in np.unique(eps_v):
-        grid, m, psi = scan(p.prior, float(e), top)
+    groups = {}
+    for i, key in enumerate(zip(eps_v, var_v)):
+        groups.setdefault(key, []).append(i)
+    for (e, v), idx in groups.items():
+        idx = np.asarray(idx)
+        grid, m, psi, rho = scan(p, float(e), float(v), 1.0)
+        top = 1.05 * max(float(snr_v[idx].max(initial=0)) * rho, float(init_v[idx].max(initial=0))) + 1
+        if top > grid[-1]:
+            grid, m, psi, rho = scan(p, float(e), float(v), top)
         level = grid / m
+        weak = 1 / rho ** 2
         potential_grid = psi - grid * m / 4
         pot = lambda u, c: np.interp(u, grid, potential_grid)
-        first, gmin, gmax, git, glow = _thresholds(grid, level, potential_grid)
-        for i in np.flatnonzero(eps_v == e):
+        first, gmin, gmax, git, glow = _thresholds(grid, level, potential_grid, weak)
+        for i in idx:
             c, start = snr_v[i], init_v[i]
             out["gamma_guess"][i] = _amp.scalar_branch(grid, level, c, p.branch, start,
-                                                       potential=pot)
+                                                       potential=pot, level0=weak)
             out["gamma_bayes_guess"][i] = _amp.scalar_branch(grid, level, c, "bayes",
-                                                             potential=pot)
+                                                             potential=pot, level0=weak)
             out["first_order"][i] = first
             out["gamma_min_guess"][i] = gmin
             out["gamma_max_guess"][i] = gmax
             out["gamma_it_guess"][i] = git
             out["gamma_low_guess"][i] = glow
-    return {k: v.reshape(shape) for k, v in out.items()}
+    return {k: val.reshape(shape) for k, val in out.items()}
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params(Parameters):
+class Params(BayesPriorParams):
     snr: float = param(domain=Interval(0, np.inf, low_closed=True),
-                       doc="signal-to-noise ratio: Y = sqrt(snr/n) x x' + W (BBP at snr = 1)",
+                       doc="signal-to-noise ratio: Y = sqrt(snr/n) x x' + W (BBP at snr E[X^2]^2 = 1)",
                        symbol="λ²")
-    prior: str = param("rademacher", domain=OneOf(PRIORS), doc="prior of x (E X^2 = 1)")
-    eps: float = param(0.1, domain=Interval(0, 1), doc="density of the sparse-rademacher prior",
-                       symbol="ρ")
+    prior: str = param("rademacher", domain=OneOf(PRIORS), doc=_bayes.DOC_PRIOR)
     branch: str = param("amp", domain=OneOf(_amp.BRANCHES),
                         doc="fixed point: 'amp' (reached from init), 'informative', 'unstable', "
                             "'bayes' (largest free entropy)")
@@ -251,6 +248,16 @@ class Params(Parameters):
                         symbol="γ₀")
     iteration: float = param(np.inf, domain=Integer(0, np.inf, True, True),
                              doc="AMP iteration t (inf: the fixed point)", symbol="t")
+
+    def check(self):
+        super().check()
+        if self.prior == "empirical":
+            mean = float(np.dot(self.prior_weights, self.prior_values))
+            scale = float(np.sqrt(np.dot(self.prior_weights, self.prior_values ** 2)))
+            if abs(mean) > 1e-9 * max(scale, 1e-300):
+                raise ParameterError(
+                    f"spiked-wigner: parameter 'prior' must have mean 0 (the model's trivial "
+                    f"fixed point and thresholds assume it); got mean {mean:.6g}")
 
 
 _BIB_LKZ = """@article{lesieur2017constrained,
@@ -277,7 +284,7 @@ _BIB_BBP = """@article{baik2005phase,
 MODEL = register(Model(
     name="spiked-wigner",
     summary="rank-one spiked Wigner: Bayes-AMP overlap (all branches), MMSE, spinodal/IT thresholds",
-    variants=(Variant("default", Params, lambda p: system(p.prior),
+    variants=(Variant("default", Params, system_for,
                       "Bayes-optimal AMP state evolution, branches from a scan + Newton",
                       prepare=_prepare, example={"snr": 2.0, "prior": "rademacher"}),),
     references=(
@@ -293,11 +300,11 @@ MODEL = register(Model(
     conventions=__doc__.split("\n\n", 1)[1],
     observables={
         "overlap": "(1/n)<x_hat, x> of the posterior-mean estimate on the selected branch",
-        "cosine": "|cos| of the angle between x_hat and x (sqrt(overlap))",
-        "mse": "(1/n^2)||x_hat x_hat' - x x'||_F^2 = 1 - overlap^2 on the selected branch",
-        "mmse": "minimum MSE of x x'/n: 1 - q*^2 on the branch of largest free entropy",
+        "cosine": "|cos| of the angle between x_hat and x (sqrt(overlap/rho))",
+        "mse": "(1/n^2)||x_hat x_hat' - x x'||_F^2 = rho^2 - overlap^2 on the selected branch",
+        "mmse": "minimum MSE of x x'/n: rho^2 - q*^2 on the branch of largest free entropy",
         "gamma": "effective SNR mu^2/sigma^2 of the AMP iterate",
-        "spectral_overlap": "squared cosine of the top eigenvector with x: max(1 - 1/snr, 0)",
+        "spectral_overlap": "squared cosine of the top eigenvector with x: max(1 - 1/(snr rho^2), 0)",
         "algorithmic_threshold": "snr above which AMP from an uninformative start reaches the "
                                  "informative branch",
         "spinodal": "lowest snr where the informative branch exists",

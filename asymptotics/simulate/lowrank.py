@@ -5,8 +5,9 @@ diagonal 2) and ``Y = sqrt(snr/n) x x' + W``, then runs AMP on ``Y/sqrt(n)``:
 
     x^{t+1} = (Y/sqrt n) f_t - b_t f_{t-1},   f_t = g(x^t/sigma_t; gamma_t),   b_t = mean f_t',
 
-with ``g(y; gamma) = E[X | sqrt(gamma) X + Z = y]`` generated from the model's sympy denoiser (the
-same expression the state evolution averages), ``sigma_{t+1}^2 = ||f_t||^2/n`` and
+with ``g(y; gamma) = E[X | sqrt(gamma) X + Z = y]`` the prior's exact posterior mean
+(:meth:`~asymptotics.priors.Prior.posterior`, the same mixture the state evolution averages; its
+derivative is ``sqrt(gamma) Var(X | y)``), ``sigma_{t+1}^2 = ||f_t||^2/n`` and
 ``gamma_{t+1} = snr sigma_{t+1}^2`` (Nishimori: no oracle). The start is
 ``x^0 = sqrt(init) x + xi``, ``xi ~ N(0, I)``, ``gamma_0 = max(init, 1/n)`` (``init = 0``: an
 uninformative start). The global sign of ``x`` cannot be estimated from ``Y`` (a start with a
@@ -22,37 +23,23 @@ top eigenvector ``v`` of ``Y``. ``iteration = inf``: AMP until the overlap chang
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
-import sympy as sp
 
-from .. import vocabulary
-from ..codegen import Kernel
+from ..priors import from_params
 from ._registry import Simulator, register_simulator
 
 __all__ = ["draw_spike", "amp_spiked"]
 
 
-@functools.lru_cache(maxsize=None)
-def _denoiser_kernel(prior: str):
-    yy, gg = sp.Symbol("y", real=True), sp.Symbol("gamma", nonnegative=True)
-    f = vocabulary.SPIKE_DENOISERS[prior](yy, gg)
-    return Kernel([f, sp.diff(f, yy)], (yy, gg, vocabulary.SPIKE_EPS))
+def draw_spike(prior, rng, n: int) -> np.ndarray:
+    """n iid draws from a :class:`~asymptotics.priors.Prior`."""
+    return prior.sample(rng, n)
 
 
-def draw_spike(prior: str, eps: float, rng, n: int) -> np.ndarray:
-    if prior == "rademacher":
-        return rng.choice((-1.0, 1.0), n)
-    if prior == "gaussian":
-        return rng.standard_normal(n)
-    return (rng.random(n) < eps) * rng.choice((-1.0, 1.0), n) / np.sqrt(eps)
-
-
-def amp_spiked(ymat, x0, snr, prior, eps, init, record, rng, max_iterations=2000, tol=1e-9):
-    """Bayes-AMP on ``ymat`` (= Y/sqrt n); returns {t: statistics} for t in ``record``."""
+def amp_spiked(ymat, x0, snr, prior, init, record, rng, max_iterations=2000, tol=1e-9):
+    """Bayes-AMP on ``ymat`` (= Y/sqrt n) with the posterior mean of ``prior`` (a Prior);
+    returns {t: statistics} for t in ``record``."""
     n = x0.size
-    den = _denoiser_kernel(prior)
     x = np.sqrt(init) * x0 + rng.standard_normal(n)
     sigma2, gam = 1.0, max(init, 1.0 / n)
     f_prev = np.zeros(n)
@@ -64,8 +51,8 @@ def amp_spiked(ymat, x0, snr, prior, eps, init, record, rng, max_iterations=2000
     x0n = x0 @ x0 / n
     while True:
         s = np.sqrt(sigma2)
-        f, df = den({"y": x / s, "gamma": np.full(n, gam), "eps": np.full(n, eps)}, batch=n)
-        df = df / s
+        f, var = prior.posterior(x / s, gam)
+        df = np.sqrt(gam) * var / s
         overlap = x0 @ f / n
         ff = f @ f / n
         mu = (x0 @ x) / (x0 @ x0)
@@ -96,12 +83,13 @@ def _trial(params, sizes, rng):
     from scipy.sparse.linalg import eigsh
 
     n = sizes["n"]
-    x0 = draw_spike(params.prior, params.eps, rng, n)
+    prior = from_params(params)
+    x0 = draw_spike(prior, rng, n)
     g = rng.standard_normal((n, n))
     ymat = (g + g.T) / np.sqrt(2 * n) + np.sqrt(params.snr) / n * np.outer(x0, x0)
     its = np.atleast_1d(np.asarray(params.iteration, dtype=float))
     record = sorted(set(its.tolist()), key=lambda t: (np.isinf(t), t))
-    recs = amp_spiked(ymat, x0, params.snr, params.prior, params.eps, params.init, record, rng)
+    recs = amp_spiked(ymat, x0, params.snr, prior, params.init, record, rng)
     _, vec = eigsh(ymat, k=1, which="LA", v0=rng.standard_normal(n))  # seeded: reproducible
     spectral = float((vec[:, 0] @ x0) ** 2 / (x0 @ x0))
     out = {k: np.array([recs[t][k] for t in its]) for k in ("overlap", "cosine", "mse", "gamma")}
@@ -115,6 +103,6 @@ register_simulator(Simulator(
     memory=lambda p, s: 8.0 * 3 * s["n"] ** 2,
     observables=('overlap', 'cosine', 'mse', 'gamma', 'spectral_overlap'),
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
-    description="Bayes-optimal AMP with Onsager term (denoiser generated from the sympy prior)",
+    description="Bayes-optimal AMP with Onsager term (exact posterior mean of the prior)",
     example={"n": 300, "snr": 2.0, "prior": "rademacher", "init": 0.2, "iteration": 3},
 ))

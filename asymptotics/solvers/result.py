@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..outcome import NumericOutput, Outcome, SolverOutput, Status
+from ..outcome import NumericOutput, Outcome, SolverOutput, Status, status_column
 
 __all__ = ["Status", "SolverOutput", "NumericOutput", "Result", "ConvergenceError"]
 
@@ -65,8 +65,7 @@ class Result(Outcome):
         for store in (self.observables, self.unknowns):
             for name, value in store.items():
                 cols[name] = np.broadcast_to(np.asarray(value, dtype=float), self.shape).reshape(size)
-        status = np.broadcast_to(np.asarray(self.status), self.shape).reshape(size)
-        cols["status"] = [Status(int(s)).name.lower() for s in status]
+        cols["status"] = status_column(np.broadcast_to(np.asarray(self.status), self.shape).reshape(size))
         cols["residual"] = np.broadcast_to(np.asarray(self.residual, dtype=float), self.shape).reshape(size)
         cols["iterations"] = np.broadcast_to(np.asarray(self.iterations), self.shape).reshape(size)
         return cols

@@ -129,8 +129,8 @@ def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
     problem = BatchProblem(compiled, values, batch)
     if compiled.has_closed_form and method in ("auto", "closed-form"):
         u = compiled.closed_form(problem.values(), batch)
-        return SolverOutput(u, _closed_form_status(problem, u), _residual_norm(problem, u),
-                            np.zeros(batch, np.int64), "closed-form")
+        status, res = _closed_form_check(problem, u)
+        return SolverOutput(u, status, res, np.zeros(batch, np.int64), "closed-form")
     if method == "closed-form":
         raise ParameterError("method='closed-form': this model has no closed-form solution")
     u0 = problem.guess()
@@ -201,14 +201,21 @@ def _residual_norm(problem, u) -> np.ndarray:
 
 def _closed_form_status(problem, u) -> np.ndarray:
     """CONVERGED where the closed form solves the equations, INCONSISTENT where it does not."""
+    return _closed_form_check(problem, u)[0]
+
+
+def _closed_form_check(problem, u) -> tuple[np.ndarray, np.ndarray]:
+    """(status, residual max-norm) of a closed form: the residual is evaluated once, the
+    Jacobian (for the Newton-step test) only where the residual is not already negligible."""
     finite = np.all(np.isfinite(u), axis=1)
     with np.errstate(all="ignore"):
-        f, jac = problem.residual_jacobian(u, slice(None))
-        res = np.max(np.abs(f), axis=1)
+        f = problem.residual(u, slice(None))
+        res = np.max(np.abs(f), axis=1) if f.shape[1] else np.zeros(len(u))
         small = res <= _CLOSED_FORM_FTOL
         check = finite & ~small & np.isfinite(res)
         ok = small.copy()
         if check.any():
+            f, jac = problem.residual_jacobian(u, slice(None))
             try:
                 step = np.linalg.solve(jac[check], f[check][..., None])[..., 0]
             except np.linalg.LinAlgError:  # a singular point: judge by the residual alone
@@ -219,7 +226,7 @@ def _closed_form_status(problem, u) -> np.ndarray:
                       Status.NONFINITE)
     # A finite closed form whose residual cannot be evaluated (an equation singular exactly at the
     # point, e.g. 0/0 at the interpolation peak) is trusted: the form is the equations' limit there.
-    return status.astype(np.int8)
+    return status.astype(np.int8), res
 
 
 def _homotopy(compiled, problem, out: SolverOutput, failed, max_iterations) -> SolverOutput:

@@ -182,9 +182,16 @@ class System:
 
     @property
     def spaces(self) -> tuple[Space, ...]:
-        exprs = (list(self.residuals) + list(self.observables.values()) + [u.guess for u in self.unknowns]
-                 + [u.start for u in self.unknowns if u.start is not None])
-        return tuple(dict.fromkeys(a.space for a in averages_in(exprs)))
+        # a System is immutable: the traversal of its expressions (~7 ms for a large system) is
+        # done once and kept on the instance
+        cached = self.__dict__.get("_spaces")
+        if cached is None:
+            exprs = (list(self.residuals) + list(self.observables.values())
+                     + [u.guess for u in self.unknowns]
+                     + [u.start for u in self.unknowns if u.start is not None])
+            cached = tuple(dict.fromkeys(a.space for a in averages_in(exprs)))
+            object.__setattr__(self, "_spaces", cached)
+        return cached
 
     def latex(self, symbols: Mapping[str, str] | None = None) -> str:
         """The equations and observables as a LaTeX ``aligned`` block.
