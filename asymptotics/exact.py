@@ -28,6 +28,7 @@ import numpy as np
 import sympy as sp
 
 from .validation import Interval, ParameterError, domain_error
+from .expressions import formula
 
 __all__ = ["is_exact_input", "parse", "to_arb", "to_mpf", "float_proxy", "split", "contains"]
 
@@ -68,11 +69,15 @@ def parse(value: Any, name: str = "value") -> sp.Expr:
         elif text in ("-inf", "-infinity", "-oo"):
             expr = -sp.oo
         else:
+            # the safe formula reader: exact numbers from their digits, never Python's eval
             try:
-                expr = sp.sympify(value, rational=True)
-            except (sp.SympifyError, SyntaxError, TypeError) as err:
+                expr = formula(value, what=name)
+            except ParameterError as err:
                 raise ParameterError(f"parameter '{name}' must be a number (e.g. '1/10', "
-                                     f"'1e-1000'); could not read {value!r}: {err}") from None
+                                     f"'1e-1000'); {str(err).split(': ', 1)[-1]}") from None
+            if expr.free_symbols:
+                raise ParameterError(f"parameter '{name}' must be a number (e.g. '1/10', '1e-1000'); "
+                                     f"got {value!r}")
     else:
         mod = type(value).__module__ or ""
         if mod.startswith("mpmath"):

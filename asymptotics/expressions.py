@@ -27,7 +27,7 @@ from typing import Iterable, Mapping
 
 from .validation import ParameterError
 
-__all__ = ["parse", "FUNCTIONS", "MAX_LENGTH"]
+__all__ = ["parse", "formula", "FUNCTIONS", "MAX_LENGTH"]
 
 MAX_LENGTH = 400
 MAX_NODES = 200
@@ -220,4 +220,121 @@ def parse(text, *, what: str, variable: str, named: Mapping[str, object] = (),
         fail("it is not an expression")
     if expr.has(sp.zoo, sp.nan) or expr.has(sp.oo) or expr.has(sp.S.NegativeInfinity):
         fail("it is not finite")
+    return expr
+
+
+# -- formulas in named quantities, with exact numbers (verify claims, ties, exact parameters) -------
+MAX_NUMBER_DIGITS = 100_000  # a power of numbers may have at most this many digits
+
+
+def formula(text, *, names: Iterable[str] = (), what: str = "value", allow_infinity: bool = False):
+    """The sympy expression of ``text`` in the named quantities ``names`` (plain real symbols, so
+    ``gamma`` is a parameter, not the Gamma function; or a mapping name -> the sympy expression a
+    name stands for), with **exact** numbers: ``0.1`` is 1/10 and
+    ``1e-1000`` is 10^-1000, read from their digits (never through a float).
+
+    Built from a whitelist of :mod:`ast` nodes only, as :func:`parse`: numbers, the names, ``pi``,
+    ``E``, ``+ - * / **``, unary signs and calls of :data:`FUNCTIONS`. No Python is evaluated. A
+    power of numbers is refused when its result would have more than ``MAX_NUMBER_DIGITS`` digits
+    (``9**9**9``). ``allow_infinity`` accepts ``inf``/``oo`` as a name for infinity.
+    """
+    import math
+
+    import sympy as sp
+
+    def fail(reason: str):
+        shown = f" in {text!r}" if isinstance(text, str) and len(text) <= 80 else ""
+        raise ParameterError(f"parameter '{what}': {reason}{shown}")
+
+    if not isinstance(text, str):
+        fail(f"got a {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        fail(f"a formula may have at most {MAX_LENGTH} characters (got {len(text)})")
+    if "__" in text:
+        fail("dunder names are not allowed")
+    source = text.strip()
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError:
+        fail("it is not a valid number or formula (syntax error)")
+    if len(list(ast.walk(tree))) > MAX_NODES:
+        fail(f"a formula may have at most {MAX_NODES} parts")
+    functions = _functions()
+    symbols = (dict(names) if isinstance(names, Mapping)
+               else {n: sp.Symbol(n, real=True) for n in names})
+    names = set(symbols)
+    infinite = {"inf": sp.oo, "oo": sp.oo, "infinity": sp.oo} if allow_infinity else {}
+
+    def digits(x) -> float:
+        if x == 0:
+            return 0.0
+        p, q = sp.fraction(sp.Rational(x))
+        return max(math.log10(abs(int(p))) if p else 0.0, math.log10(abs(int(q))) if q else 0.0)
+
+    def build(node):
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                fail(f"{type(value).__name__} constants are not allowed")
+            literal = ast.get_source_segment(source, node) or repr(value)
+            if isinstance(value, int) and len(literal.lstrip("0")) > MAX_NUMBER_DIGITS:
+                fail(f"integers may have at most {MAX_NUMBER_DIGITS} digits")
+            try:
+                return sp.Rational(literal.replace("_", ""))
+            except (TypeError, ValueError):
+                fail(f"cannot read the number {literal!r}")
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name.startswith("_"):
+                fail(f"the name {name!r} is not allowed")
+            if name in symbols:
+                return symbols[name]
+            if name in infinite:
+                return infinite[name]
+            if name == "pi":
+                return sp.pi
+            if name == "E":
+                return sp.E
+            if name in functions:
+                fail(f"{name!r} is a function: call it")
+            hint = _suggest(name, set(names) | set(FUNCTIONS) | {"pi", "E"})
+            known = f" (names: {', '.join(sorted(names))})" if names else ""
+            fail(f"unknown name {name!r}{hint}{known}")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            inner = build(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _BINOPS):
+            left, right = build(node.left), build(node.right)
+            if isinstance(node.op, ast.Pow):
+                if left.is_Rational and right.is_Integer and abs(int(right)) * max(digits(left), 1.0) > MAX_NUMBER_DIGITS:
+                    fail(f"the power would have more than {MAX_NUMBER_DIGITS} digits")
+                if right.is_number and not right.is_Integer:
+                    try:
+                        if abs(complex(right)) > MAX_NUMBER_DIGITS:
+                            fail("the exponent is too large")
+                    except (TypeError, ValueError):
+                        pass
+                return sp.Pow(left, right)
+            return {ast.Add: lambda: left + right, ast.Sub: lambda: left - right,
+                    ast.Mult: lambda: left * right, ast.Div: lambda: left / right}[type(node.op)]()
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                fail("only plain function names may be called")
+            name = node.func.id
+            if name not in functions or name.startswith("_"):
+                fail(f"unknown function {name!r}{_suggest(name, FUNCTIONS)}")
+            if node.keywords:
+                fail("keyword arguments are not allowed")
+            args = [build(a) for a in node.args]
+            if not args or (_ARITY.get(name, 1) == 1 and name not in _ARITY and len(args) != 1):
+                fail(f"{name} takes one argument; got {len(args)}")
+            return functions[name](*args)
+        fail(f"{_DESCRIBE[type(node)]} not allowed" if type(node) in _DESCRIBE
+             else f"{type(node).__name__} is not allowed")
+
+    expr = build(tree)
+    if not isinstance(expr, sp.Expr):
+        fail("it is not an expression")
     return expr

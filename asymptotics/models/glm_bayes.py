@@ -343,6 +343,8 @@ class _Curve:
             bad = roots[~stable]
             return float(bad[len(bad) // 2]) if bad.size else float("nan")
         if rule == "bayes":
+            if not cand:
+                return float("nan")  # no stable fixed point resolved: NO_SOLUTION, not a crash
             vals = self.phi(np.array(cand), c)
             return float(cand[int(np.argmax(vals))])
         # amp from start: up if c > alpha(start), to the nearest fixed point in that direction
@@ -494,7 +496,9 @@ def _prepare(p):
 
 @dataclass(frozen=True, kw_only=True)
 class Params(BayesPriorParams):
-    alpha: float = param(domain=Interval(0, np.inf), doc="samples per dimension n/d", symbol="α")
+    # alpha <= 1e100: beyond it qhat ~ alpha overflows the float64 scan of the channel curve
+    alpha: float = param(domain=Interval(0, 1e100, high_closed=True), doc="samples per dimension n/d",
+                         symbol="α")
     channel: str = param("sign", domain=OneOf(tuple(CHANNELS)),
                          doc="'linear': y = z + sqrt(noise) xi; 'sign': y = sign(z) (perceptron); "
                              "'probit': y = sign(z + sqrt(noise) xi)")

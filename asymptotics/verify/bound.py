@@ -35,6 +35,7 @@ import numpy as np
 import sympy as sp
 
 from .. import balls, exact as _exact
+from ._text import read
 from ..balls import ArbKernel, arb, working_precision
 from ..validation import ParameterError
 from .value import Evaluator, resolve_expression
@@ -70,7 +71,7 @@ class _Problem:
                 else resolve_expression(system, expr_text, self.model.name))
         # ties: parameters as expressions of others (exact)
         local = {s.name: s for s in system.parameters}
-        self.ties = {syms[k]: sp.sympify(v, locals=local, rational=True) for k, v in self.tie_text.items()}
+        self.ties = {syms[k]: read(v, local, k) for k, v in self.tie_text.items()}
         unknowns = [u.symbol for u in system.unknowns]
         self.closed = bool(system.solution) or not (expr.free_symbols & set(unknowns))
         if system.solution:
@@ -267,8 +268,8 @@ class _Problem:
 
 
 def _parse_names(text: str, names) -> sp.Expr:
-    """sympify with every name a plain symbol (``gamma`` is a parameter, not the Gamma function)."""
-    return sp.sympify(text, locals={n: sp.Symbol(n) for n in names}, rational=True)
+    """Every name a plain symbol (``gamma`` is a parameter, not the Gamma function)."""
+    return read(text, {n: sp.Symbol(n) for n in names}, "expression")
 
 
 def _is_number_text(v: str) -> bool:

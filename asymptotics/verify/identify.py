@@ -27,6 +27,7 @@ import mpmath as mp
 import sympy as sp
 
 from ..validation import ParameterError
+from ._text import read
 from .verdict import Status, Verdict, number_text
 
 __all__ = ["identify", "DEFAULT_BASIS"]
@@ -66,7 +67,7 @@ def _basis_values(names, dps):
     out = []
     with mp.workdps(dps + 10):
         for name in names:
-            expr = sp.sympify(name, rational=True) if isinstance(name, str) else sp.sympify(name)
+            expr = read(name, what="basis")
             out.append((str(name), expr, mp.mpf(sp.N(expr, dps + 10))))
     return out
 
@@ -184,7 +185,7 @@ def _compare_claim(claim, x_full, d2, message):
     from .value import digits_between
 
     with mp.workdps(d2 + 10):
-        c = mp.mpf(sp.N(sp.sympify(claim, rational=True), d2 + 10))
+        c = mp.mpf(sp.N(read(claim, what="claim"), d2 + 10))
         agree = digits_between(c, x_full)
     if agree >= d2 - 2:
         return Status.SUPPORTED, f"the claim {claim} agrees with all {d2} verified digits; " + message

@@ -46,6 +46,7 @@ import mpmath as mp
 import sympy as sp
 
 from ..validation import ParameterError
+from ._text import read
 from .value import Evaluator
 from .verdict import Status, Verdict, equations_hash, number_text
 
@@ -218,7 +219,7 @@ def _parse_toward(toward):
             side, text = -1, text[:-1]
         if text.lower() in ("inf", "oo", "+inf", "infinity"):
             return sp.oo, 0
-        return sp.sympify(text, rational=True), side
+        return read(text, what="toward"), side
     if isinstance(toward, float) and math.isinf(toward):
         return (sp.oo if toward > 0 else -sp.oo), 0
     return sp.nsimplify(toward, rational=True) if isinstance(toward, float) else sp.sympify(toward), 0
@@ -340,7 +341,7 @@ def _rate_one(model, observable, parameter, lim, s_side, scale, start, r, points
                    "claim_exponent": None if exponent is None else str(exponent),
                    "claim_constant": None if constant is None else str(constant),
                    "plot": {"x": "h", "y": ["local_exponent"], "logx": True,
-                            "hlines": [] if exponent is None else [float(sp.sympify(exponent))]}}
+                            "hlines": [] if exponent is None else [float(read(exponent, what="exponent"))]}}
         worst = {parameter: _short(params[-1])}
     return Verdict(kind="rate", status=status, claim=claim, estimate=details["constant"],
                    error=details["constant_error"], digits=None, worst_point=worst,
@@ -427,7 +428,7 @@ def _exponent_for_constant(a_est, a_err, claim):
 
 
 def _mpf(x):
-    e = sp.sympify(x, rational=True) if isinstance(x, str) else sp.nsimplify(x, rational=True)
+    e = read(x) if isinstance(x, str) else sp.nsimplify(x, rational=True)
     return mp.mpf(sp.N(e, mp.mp.dps))
 
 

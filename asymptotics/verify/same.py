@@ -28,6 +28,7 @@ import mpmath as mp
 import sympy as sp
 
 from .. import balls, exact as _exact
+from ._text import read
 from ..balls import arb, working_precision
 from ..validation import ParameterError
 from .value import Evaluator, digits_between
@@ -69,7 +70,7 @@ class _Formulation:
         expr = self.expr
         if expr is None:
             names = set(point) | set(self.fixed)
-            expr = sp.sympify(self.spec, locals={n: sp.Symbol(n) for n in names}, rational=True)
+            expr = read(self.spec, {n: sp.Symbol(n) for n in names}, "formulation")
             self.expr = expr
         env = {**{k: v for k, v in self.fixed.items()}, **point}
         sub = {}

@@ -30,6 +30,7 @@ import mpmath as mp
 import sympy as sp
 
 from .. import balls, exact as _exact
+from ._text import read
 from ..balls import ArbKernel, arb, working_precision
 from ..validation import ParameterError
 from .value import Evaluator, resolve_expression
@@ -44,11 +45,11 @@ def _assumption_symbol(name: str, spec: str | None):
         return sp.Symbol(name, real=True), None
     text = spec.replace(" ", "")
     if text.startswith(">"):
-        lo = sp.sympify(text[1:], rational=True)
+        lo = read(text[1:], what=name)
         g = sp.Symbol(f"{name}_minus_{str(lo).replace('/', '_')}", positive=True)
         return lo + g, g
     if text.startswith("<"):
-        hi = sp.sympify(text[1:], rational=True)
+        hi = read(text[1:], what=name)
         g = sp.Symbol(f"{name}_below", positive=True)
         return hi - g, g
     raise ParameterError(f"symbolic assumption for '{name}' must be like '>1' or '<1'; got {spec!r}")
@@ -58,9 +59,9 @@ def _placeholder(spec: str | None):
     """A value satisfying a symbolic assumption (to select the variant and build its system)."""
     text = (spec or "").replace(" ", "")
     if text.startswith(">"):
-        return sp.sympify(text[1:], rational=True) + 1
+        return read(text[1:]) + 1
     if text.startswith("<"):
-        return sp.sympify(text[1:], rational=True) - sp.Rational(1, 2)
+        return read(text[1:]) - sp.Rational(1, 2)
     return sp.Rational(17, 10)
 
 
@@ -322,14 +323,14 @@ def _check_claim(claim, coeffs, eps, status, message, tol=0.0):
         local = {"eps": eps}
         for v in coeffs.values():
             local.update({str(sym): sym for sym in sp.sympify(v).free_symbols})
-        expr = sp.sympify(claim, locals=local, rational=True)
+        expr = read(claim, local, "claim")
         claimed = {}
         for term in sp.Add.make_args(sp.expand(expr)):
             c, p = term.as_coeff_exponent(eps)
             claimed[sp.nsimplify(p)] = claimed.get(sp.nsimplify(p), 0) + c
     else:
         powers = list(coeffs)
-        claimed = {powers[i]: sp.sympify(c, rational=True) for i, c in enumerate(claim)}
+        claimed = {powers[i]: read(c, what="claim") for i, c in enumerate(claim)}
     bad = []
     for p, c in claimed.items():
         have = coeffs.get(p, sp.S.Zero)

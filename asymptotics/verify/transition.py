@@ -21,7 +21,6 @@ Two kinds:
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
@@ -29,6 +28,7 @@ import numpy as np
 import sympy as sp
 
 from .. import balls, exact as _exact, precision
+from ._text import read
 from ..balls import arb, working_precision
 from ..validation import ParameterError
 from .rate import extrapolate
@@ -111,7 +111,7 @@ def _check_claim(claim, values, digits):
         claim = {next(iter(values)): claim}
     bad = []
     for name, c in claim.items():
-        target = mp.mpf(sp.N(sp.sympify(c, rational=True), int(digits) + 10)) if isinstance(c, str) else mp.mpf(c)
+        target = mp.mpf(sp.N(read(c, what="claim"), int(digits) + 10)) if isinstance(c, str) else mp.mpf(c)
         agree = digits_between(target, values[name])
         if agree + 1 < min(digits, 15 if not isinstance(c, str) else digits):
             bad.append(f"{name}: claimed {c}, found {mp.nstr(values[name], 15)} ({agree:.1f} digits agree)")
@@ -227,7 +227,7 @@ def _branch_point(model, parameter, unknown, at, digits, claim, points, params):
     status = Status.SUPPORTED if fit.get("consistent") else Status.INCONCLUSIVE
     message = "; ".join(notes)
     if claim is not None:
-        c = mp.mpf(sp.N(sp.sympify(claim, rational=True), digits)) if isinstance(claim, str) else mp.mpf(claim)
+        c = mp.mpf(sp.N(read(claim, what="claim"), digits)) if isinstance(claim, str) else mp.mpf(claim)
         if abs(c - est) > 10 * err:
             status = Status.REFUTED
             message = f"claimed {claim}, found {number_text(est, 15)} ± {number_text(err, 2)}"

@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from .. import balls, exact as _exact, models as _models, precision
+from ._text import read
 from ..balls import arb
 from ..validation import ParameterError
 from .verdict import Status, Verdict, equations_hash, number_text
@@ -207,10 +208,11 @@ def resolve_expression(system, observable, model_name: str = "") -> sp.Expr:
     local = dict(names)
     local.update({k: sp.sympify(v) for k, v in system.observables.items()})
     try:
-        expr = sp.sympify(observable, locals=local, rational=True)
-    except (sp.SympifyError, SyntaxError, TypeError) as err:
+        expr = read(observable, local, "observable")
+    except ParameterError as err:
         raise ParameterError(f"{model_name}: unknown observable or expression {observable!r} "
-                             f"(observables: {', '.join(system.observables)}): {err}") from None
+                             f"(observables: {', '.join(system.observables)}): "
+                             f"{str(err).split(': ', 1)[-1]}") from None
     stray = {s.name for s in expr.free_symbols} - set(names)
     if stray:
         raise ParameterError(f"{model_name}: {observable!r} uses unknown names {sorted(stray)} "
@@ -303,7 +305,7 @@ def value(model, observable: str, *, digits: int = 30, claim=None, **params) -> 
 def _claim_number(claim, dps: int):
     with mp.workdps(dps):
         if isinstance(claim, str):
-            expr = sp.sympify(claim, rational=True)
+            expr = read(claim, what="claim")
             return mp.mpf(sp.N(expr, dps).evalf(dps)) if not expr.is_Rational else (
                 mp.mpf(int(expr.p)) / int(expr.q))
         return mp.mpf(claim) if not isinstance(claim, arb) else balls.to_mpf(claim)
