@@ -135,6 +135,15 @@ def test_monte_carlo_gaussian_small_init():
     _agree(frame[frame.observable.isin(["init_bias", "excess_risk", "norm"])], n, rel=0.05)
 
 
+@pytest.mark.slow
+def test_monte_carlo_balanced_larger():
+    # n = 150, p = 300, 16 trials, depths 2, 3, 5 at α = 1 (~35 s; measured |z| <= 1.4).
+    n = 150
+    frame = asy.check("deep-linear", trials=16, seed=7, n=n, width=8, gamma=2.0, depth=[2, 3, 5],
+                      init_scale=1.0, noise=0.5, init="balanced")
+    _agree(frame[frame.observable != "train_error"], n, rel=0.01)
+
+
 # -- bad input -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs,match", [
     ({"gamma": 1.0}, r"'gamma' must be in \(1, inf\); got 1.0"),
