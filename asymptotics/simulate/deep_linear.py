@@ -7,15 +7,18 @@ sphere of radius sqrt(signal), ``y = Xβ + ε`` with ``ε ~ N(0, noise)``, initi
 with random unit vectors), and runs full-batch gradient descent on ``(1/2n)||y - Xθ||²`` over all
 layers until the relative training error ``||y - Xθ||²/||y||²`` is below ``tol``.
 
-Step size: ``η_k = c_k / (λ_max(X'X/n) S_k)`` with ``S_k = Σ_l ||W_1...W_{l-1}||_F² ||W_{l+1}...W_L||²``,
-an upper bound on the curvature of the loss in the layer-l direction (Frobenius norms bound the
-operator norms). A scalar, state-dependent step is a reparametrization of time, so as c -> 0 the
-iterates follow the gradient-flow path of the theory; the discretization error of the conserved
-quantities is O(c) per unit of path (measured: the balanced ratio ||P⊥θ||/||θ||^{(L-1)/L} drifts by
-~0.3% over a whole run at c = 0.05 and ~2% at c = 0.25). ``c_k = 0.05`` while the relative
-training error exceeds 1e-3, then 0.5 (the layers barely move in that last phase and the
-discretization error accrues as Σ η_k² ||∇||², which the geometric decay of the gradient keeps
-~1e-4 relative). A run that does not reach ``tol`` in ``max_steps`` raises with its residual.
+Step size: ``η_k = c_k / (λ_max(X'X/n) S_k)`` with ``S_k = Σ_l ||W_1...W_{l-1}||_2² ||W_{l+1}...W_L||²``,
+the sum over layers of the largest curvature of the loss in each layer's block, and no layer may
+change by more than 1% of its norm in one step (this bounds the drift while the net escapes a
+small initialization). A scalar, state-dependent step is a reparametrization of time, so as c -> 0 the
+iterates follow the gradient-flow path of the theory, with an O(c) discretization error in the
+quantities the flow conserves. ``c_k = 0.05`` while the relative training error exceeds 1e-3,
+then 0.5 (the layers barely move in that last phase). Measured with this rule: the balanced ratio
+||P⊥θ||/||θ||^{(L-1)/L} drifts by 0.1-0.3% over a whole run (L = 2, 3, 4; α = 0.3, 1.3; n = 40,
+100), against 1.4-6.4% with a constant c = 0.25 and no cap on the relative change.
+A run that does not reach ``tol`` in ``max_steps`` raises with its residual (this happens for
+Gaussian inits at α >= 1.5 with L >= 5: products of Gaussian layers are badly conditioned and the
+slow directions need > 1e5 steps; measured 17k steps at α = 1, L = 5, n = 100).
 
 Observables (exact given the draw, Σ = I): ``excess_risk = ||θ - β||²``; ``variance =
 ||Pθ - Pβ||²`` (= ||X^+ε||² at interpolation, the min-norm interpolator's variance term);
@@ -62,6 +65,12 @@ def end_to_end(weights) -> np.ndarray:
     return theta[:, 0]
 
 
+def _top_eigenvalue(matrix) -> float:
+    """||M||_2² from the small Gram matrix M'M (M is p x m or m x m with m small)."""
+    gram = matrix.T @ matrix
+    return float(np.linalg.eigvalsh(gram)[-1]) if gram.shape[0] > 1 else float(gram[0, 0])
+
+
 def train_deep_linear(x, y, weights, tol: float = 1e-10, max_steps: int = 400_000):
     """Gradient descent of all layers on (1/2n)||y - X W_1...W_L||² (see the module docstring).
 
@@ -89,15 +98,18 @@ def train_deep_linear(x, y, weights, tol: float = 1e-10, max_steps: int = 400_00
             s = ws[l] @ s
         curvature = 0.0
         grads = []
+        change = 0.0
         for l in range(depth):
             a = g[:, None] if l == 0 else prefix[l - 1].T @ g[:, None]
-            grads.append(a @ suffix[l].T)
-            pre = 1.0 if l == 0 else float(np.sum(prefix[l - 1] ** 2))
-            curvature += pre * float(np.sum(suffix[l] ** 2))
+            grad = a @ suffix[l].T
+            grads.append(grad)
+            pre = 1.0 if l == 0 else _top_eigenvalue(prefix[l - 1])
+            curvature += pre * float(suffix[l][:, 0] @ suffix[l][:, 0])
+            change = max(change, float(np.sqrt(np.vdot(grad, grad) / np.vdot(ws[l], ws[l]))))
         eta = (EARLY_STEP if rel > SWITCH else LATE_STEP) / (lmax * curvature)
         # no layer changes by more than MAX_RELATIVE_CHANGE of its norm in one step
-        change = max(float(np.sqrt(np.sum(gr ** 2) / np.sum(w ** 2))) for gr, w in zip(grads, ws))
-        eta = min(eta, MAX_RELATIVE_CHANGE / change) if change > 0 else eta
+        if change > 0:
+            eta = min(eta, MAX_RELATIVE_CHANGE / change)
         for l in range(depth):
             ws[l] -= eta * grads[l]
     raise RuntimeError(f"deep-linear: gradient descent did not interpolate in {max_steps} steps "
