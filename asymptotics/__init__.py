@@ -11,7 +11,7 @@ versions are generated from them. Every model has a Monte Carlo twin.
 
 from __future__ import annotations
 
-from . import models, spectra
+from . import dmft, dynamics, models, spectra
 from .api import curve, evaluate, optimize
 from .compare import check
 from .simulate import SimulationResult, simulate
@@ -21,6 +21,11 @@ from .sweep import sweep
 from .validation import ParameterError
 
 __version__ = "0.1.0"
+
+# The DMFT engine knows no model; its model-keyword conveniences (asymptotics.dynamics) are
+# exposed under asymptotics.dmft as the documented entry points.
+dmft.solve_glm, dmft.solve_gmm, dmft.spherical_spin = (dynamics.solve_glm, dynamics.solve_gmm,
+                                                       dynamics.spherical_spin)
 
 __all__ = ["ConvergenceError", "ParameterError", "Result", "SimulationResult", "Spectrum", "Status",
            "check", "cite", "curve", "evaluate", "models", "optimize", "simulate", "spectra", "sweep"]

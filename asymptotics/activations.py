@@ -266,6 +266,10 @@ class Activation:
     def breakpoints(self) -> list[float]:
         return _breakpoints(self.expr)
 
+    def derivative(self) -> "Activation":
+        """σ' as an Activation (``Heaviside(x)`` for the ReLU), shared by theory and twins."""
+        return _cached(f"d/dx {self.name}", sp.diff(self.expr, X))
+
     @functools.cached_property
     def _exact(self):
         pieces = [_pieces(e) for e in (self.expr, X * self.expr, self.expr ** 2)]

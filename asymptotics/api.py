@@ -18,6 +18,7 @@ import numpy as np
 
 from . import models as _models
 from .codegen import compile_system
+from .outcome import NumericOutput
 from .solvers import (BatchProblem, Continuation, ConvergenceError, Newton, Precise, Result,
                       SolverOutput, Status)
 from .solvers.strategy import solve_batch, solve_bounded, solver
@@ -26,10 +27,10 @@ from .validation import ParameterError
 __all__ = ["evaluate", "curve", "optimize", "solve_batch", "solve_bounded"]
 
 
-def _prepare(model, params: Mapping[str, Any]):
+def _prepare(model, params: Mapping[str, Any], variant: str | None = None):
     """Model, variant, validated params, broadcast shape and the flat value mapping."""
     model = _models.get(model)
-    variant = model.select(params.keys())
+    variant = model.resolve(params, variant=variant).variant
     p = variant.validate(params, model.name)
     shape, scalars = _models._registry.broadcast_scalars(variant, p)
     values: dict[str, Any] = {k: v.reshape(-1) for k, v in scalars.items()}
@@ -42,6 +43,25 @@ def _prepare(model, params: Mapping[str, Any]):
             values[k] = np.broadcast_to(arr, shape).reshape(-1) if arr.ndim == len(shape) and (
                 arr.shape == shape) or arr.ndim == 0 else arr
     return model, variant, p, shape, values
+
+
+def _compiled(model, variant, p, values):
+    """The variant's compiled System, after checking that every name it reads has a value."""
+    system = variant.system_for(p)
+    _check_values(model, variant, system, values)
+    return compile_system(system)
+
+
+def _check_values(model, variant, system, values) -> None:
+    """Every name the System reads has a value (a Params field or a prepared value)."""
+    needed = {q.name for q in system.parameters}
+    needed |= {name for space in system.spaces for _, name in getattr(space, "bindings", ())}
+    missing = sorted(needed - set(values))
+    if missing:
+        raise _models.DeclarationError(
+            f"{model.name} variant {variant.name!r}: the System reads {missing}, which are neither "
+            f"Params fields nor values returned by Variant.prepare (it returned "
+            f"{sorted(set(values) - set(variant.param_specs))}); name each sympy symbol as its field")
 
 
 def _bound_error(model, reports, status, values, scalar_names) -> ParameterError:
@@ -91,7 +111,8 @@ def _describe_failure(model, shape, values, out_status, residual, scalar_names) 
             f"{code.name.lower()}, residual {residual[first]:.3g}): {code.message}")
 
 
-def evaluate(model, *, method: str = "auto", precision: int | None = None, throw: bool = True,
+def evaluate(model, *, variant: str | None = None, method: str = "auto",
+             precision: int | None = None, throw: bool = True,
              max_iterations: int | None = None, **params) -> Result:
     """Evaluate a model's observables at one point or a broadcast grid of points.
 
@@ -103,11 +124,11 @@ def evaluate(model, *, method: str = "auto", precision: int | None = None, throw
     :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
     (``throw=False``).
     """
-    model, variant, p, shape, values = _prepare(model, params)
+    model, variant, p, shape, values = _prepare(model, params, variant)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
-    compiled = compile_system(variant.system_for(p))
+    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
@@ -132,17 +153,26 @@ def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision
         raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
                              f"(its equations are solved by hand-written float64 code)")
     out = variant.compute(p, values, batch, method)
-    status = np.broadcast_to(np.asarray(out["status"], dtype=np.int8), (batch,)).copy()
-    residual = np.broadcast_to(np.asarray(out["residual"], dtype=float), (batch,))
-    iterations = np.broadcast_to(np.asarray(out["iterations"]), (batch,))
+    if not isinstance(out, NumericOutput):
+        raise _models.DeclarationError(
+            f"{model.name} variant {variant.name!r}: compute() must return an "
+            f"asymptotics.outcome.NumericOutput (observables, Status codes, residual, iterations, "
+            f"method); got {type(out).__name__}")
+    out = out.broadcast(batch)
+    status, residual, iterations = out.status, out.residual, out.iterations
+    undocumented = sorted(set(out.observables) - set(model.observables))
+    if undocumented:
+        raise _models.DeclarationError(
+            f"{model.name} variant {variant.name!r} computes {undocumented}, which Model.observables "
+            f"does not document; add a line for each (name: meaning)")
     obs = {}
-    for name, v in out["observables"].items():
+    for name, v in out.observables.items():
         v = np.array(np.broadcast_to(np.asarray(v, dtype=float), (batch,)))
         status[(status == Status.CONVERGED) & np.isnan(v)] = Status.NONFINITE
         obs[name] = v
     for v in obs.values():
         v[status != Status.CONVERGED] = np.nan
-    solved = SolverOutput(np.empty((batch, 0)), status, residual, iterations, str(out["method"]))
+    solved = SolverOutput(np.empty((batch, 0)), status, residual, iterations, out.method)
 
     class _NoUnknowns:
         unknown_names = ()
@@ -241,8 +271,9 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> R
     return result
 
 
-def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool = False,
-          continuation: bool = True, max_iterations: int | None = None, **fixed):
+def curve(model, sweep: Mapping[str, Any], *, variant: str | None = None, method: str = "auto",
+          throw: bool = False, continuation: bool = True, max_iterations: int | None = None,
+          **fixed):
     """Observables on a grid, as a tidy pandas DataFrame (one row per point).
 
     ``sweep`` maps parameter names to 1-D grids; several entries make their Cartesian product (the
@@ -262,14 +293,14 @@ def curve(model, sweep: Mapping[str, Any], *, method: str = "auto", throw: bool 
         raise ParameterError(f"parameter(s) {sorted(both)} are both swept and fixed")
     mesh = np.meshgrid(*grids.values(), indexing="ij")
     params = {**fixed, **dict(zip(grids, mesh))}
-    model, variant, p, shape, values = _prepare(model, params)
+    model, variant, p, shape, values = _prepare(model, params, variant)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         result = _evaluate_numeric(model, variant, p, shape, values, batch, method, None, throw)
         frame = result.to_frame()
         frame.attrs["sweep"] = list(grids)
         return frame
-    compiled = compile_system(variant.system_for(p))
+    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
         out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,
@@ -320,8 +351,9 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
     return SolverOutput(u, status, residual, iterations, out.method + "+continuation")
 
 
-def optimize(model, objective: str, over: str, *, bounds: tuple[float, float] = (1e-8, 1e4),
-             log: bool = True, tol: float = 1e-10, max_iterations: int = 200, **params) -> Result:
+def optimize(model, objective: str, over: str, *, variant: str | None = None,
+             bounds: tuple[float, float] = (1e-8, 1e4), log: bool = True, tol: float = 1e-10,
+             max_iterations: int = 200, **params) -> Result:
     """Minimise ``objective`` over parameter ``over`` in ``bounds`` at every point of the grid.
 
     Golden-section search, vectorized over all points at once (on ``log(over)`` when ``log``), so
@@ -334,11 +366,16 @@ def optimize(model, objective: str, over: str, *, bounds: tuple[float, float] = 
     if not (bounds[0] < bounds[1]) or (log and bounds[0] <= 0):
         raise ParameterError(f"parameter 'bounds' must be an increasing pair (positive if log); got {bounds!r}")
     lo, hi = (np.log(bounds[0]), np.log(bounds[1])) if log else bounds
-    shape = _prepare(model, {**params, over: bounds[0]})[3]
+    model, chosen, *_rest = _prepare(model, {**params, over: bounds[0]}, variant)
+    shape = _rest[1]
+    variant = chosen.name
+    if objective not in model.observables:
+        raise ParameterError(f"{model.name}: parameter 'objective' must be one of "
+                             f"{', '.join(map(repr, model.observables))}; got {objective!r}")
     tr = np.exp if log else (lambda x: x)
 
     def f(x):
-        r = evaluate(model, throw=False, **params, **{over: tr(x)})
+        r = evaluate(model, variant=variant, throw=False, **params, **{over: tr(x)})
         v = np.asarray(r.observables[objective], dtype=float)
         return np.where(np.isnan(v), np.inf, v)
 
@@ -359,7 +396,7 @@ def optimize(model, objective: str, over: str, *, bounds: tuple[float, float] = 
         c, d, fc, fd = (np.where(left, new, d), np.where(left, c, new),
                         np.where(left, f_new, fd), np.where(left, fc, f_new))
     x = (a + b) / 2
-    result = evaluate(model, throw=False, **params, **{over: tr(x)})
+    result = evaluate(model, variant=variant, throw=False, **params, **{over: tr(x)})
     at_edge = (np.abs(x - lo) < 1e-6 * (1 + abs(lo))) | (np.abs(x - hi) < 1e-6 * (1 + abs(hi)))
     if np.any(at_edge):
         status = np.where(at_edge, Status.MAX_ITERATIONS, np.asarray(result.status))

@@ -121,7 +121,8 @@ def cmd_eval(args):
     from .api import evaluate
 
     params = _parse_params(args.params)
-    r = evaluate(args.model, method=args.method, precision=args.precision, **params)
+    r = evaluate(args.model, variant=args.variant, method=args.method, precision=args.precision,
+                 **params)
     d = r.to_dict()
     if args.precision is not None:
         import mpmath as mp
@@ -143,7 +144,7 @@ def cmd_curve(args):
 
     params = _parse_params(args.params)
     sweep = dict(_grid(s, args.log) for s in args.sweep)
-    frame = curve(args.model, sweep=sweep, method=args.method, **params)
+    frame = curve(args.model, sweep=sweep, variant=args.variant, method=args.method, **params)
     if args.out:
         pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(args.out, index=False)
@@ -176,7 +177,7 @@ def cmd_simulate(args):
     params = _parse_params(args.params)
     trials = int(params.pop("trials", 20))
     seed = int(params.pop("seed", 0))
-    sim = simulate(args.model, trials=trials, seed=seed, **params)
+    sim = simulate(args.model, variant=args.variant, trials=trials, seed=seed, **params)
     frame = sim.to_frame()
     if args.json:
         for rec in frame.to_dict(orient="records"):
@@ -191,7 +192,7 @@ def cmd_check(args):
     params = _parse_params(args.params)
     trials = int(params.pop("trials", 20))
     seed = int(params.pop("seed", 0))
-    frame = check(args.model, trials=trials, seed=seed, **params)
+    frame = check(args.model, variant=args.variant, trials=trials, seed=seed, **params)
     if args.json:
         for rec in frame.to_dict(orient="records"):
             print(_dump(rec))
@@ -211,7 +212,8 @@ def cmd_sweep(args):
         extra["seed"] = int(params.pop("seed", 0))
     elif args.trials is not None or "seed" in params:
         raise CliError("--trials and seed= apply to --simulate sweeps only")
-    frame = sweep(args.model, grid, kind=kind, mode="zip" if args.zip else "product", store=args.out,
+    frame = sweep(args.model, grid, kind=kind, mode="zip" if args.zip else "product",
+                  variant=args.variant, store=args.out,
                   workers=args.workers, scheduler=args.scheduler, progress=args.progress or None,
                   **extra, **params)
     print(f"{len(frame)} points in {args.out}")
@@ -257,6 +259,7 @@ def _parser():
     s = sub.add_parser("eval", help="evaluate a model at key=value parameters")
     s.add_argument("model")
     s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--method", default="auto")
     s.add_argument("--precision", type=int, default=None, help="digits (mpmath refinement)")
@@ -265,6 +268,7 @@ def _parser():
     s = sub.add_parser("curve", help="sweep parameters; print, --out CSV, --plot PNG")
     s.add_argument("model")
     s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--sweep", action="append", required=True, metavar="key=start:stop:num")
     s.add_argument("--log", action="store_true", help="geometric grids")
     s.add_argument("--out")
@@ -277,18 +281,21 @@ def _parser():
     s = sub.add_parser("simulate", help="Monte Carlo: n=.. trials=.. seed=.. key=value ...")
     s.add_argument("model")
     s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_simulate)
 
     s = sub.add_parser("check", help="theory vs Monte Carlo with z-scores")
     s.add_argument("model")
     s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sweep", help="a persisted, resumable grid of theory or Monte Carlo points")
     s.add_argument("model")
     s.add_argument("params", nargs="*", metavar="key=value")
+    s.add_argument("--variant", help="the model variant (default: the one the parameters fit)")
     s.add_argument("--grid", action="append", required=True, metavar="key=start:stop:num")
     s.add_argument("--log", action="store_true", help="geometric grids")
     s.add_argument("--zip", action="store_true", help="zip the grids instead of their product")

@@ -5,35 +5,46 @@ from __future__ import annotations
 import numpy as np
 
 from .api import evaluate
+from .models import DeclarationError
 from .simulate import simulate
 
 __all__ = ["check"]
 
 
-def check(model, *, trials: int = 20, seed: int = 0, method: str = "auto", **params):
+def check(model, *, variant: str | None = None, trials: int = 20, seed: int = 0,
+          method: str = "auto", **params):
     """Compare a model's theory with its Monte Carlo twin at the same parameters.
 
     Runs :func:`~asymptotics.simulate` (finite-size arguments such as ``n`` go in ``params``), then
     evaluates the theory at the parameters matching the finite draw (e.g. ``gamma = p/n``), and
     returns a pandas DataFrame with one row per point and observable: the swept parameters,
     ``observable``, ``theory``, ``simulation``, ``stderr`` and ``z = (simulation - theory)/stderr``.
-    Observables the estimator does not define at a point (NaN simulation) and those whose spread
-    is at round-off level are left out. ``frame.attrs`` records model, trials, seed and sizes.
+    Theory and simulation are always of the same variant (``variant=``, or the one the keywords
+    choose). Observables the estimator does not define at a point (NaN simulation) and those
+    whose spread is at round-off level are left out. ``frame.attrs`` records model, trials, seed and sizes.
     """
     import pandas as pd
 
-    sim = simulate(model, trials=trials, seed=seed, **params)
-    theory_params = {k: v for k, v in sim.params.items()}
-    theory = evaluate(sim.model, method=method, throw=False, **theory_params)
+    sim = simulate(model, variant=variant, trials=trials, seed=seed, **params)
+    # The theory of the variant that was simulated, at the parameters of the finite draw.
+    theory = evaluate(sim.model, variant=sim.variant, method=method, throw=False, **sim.params)
     shape = sim.shape
     size = int(np.prod(shape)) if shape else 1
     swept = {k: np.broadcast_to(np.asarray(v), shape).reshape(size)
              for k, v in sim.params.items()
              if not isinstance(v, str) and np.ndim(v) <= len(shape) and (np.ndim(v) == 0 or np.shape(v) == shape)}
     rows = []
+    from .simulate import simulator_for
+
+    extras = set(simulator_for(sim.model, sim.variant).extras)
     for name in sim.mean:
-        if name not in theory.observables:
+        if name in extras:  # measured without a theory: nothing to compare
             continue
+        if name not in theory.observables:
+            raise DeclarationError(
+                f"{sim.model} ({sim.variant}): the simulator measures {name!r}, which this "
+                f"variant's theory does not compute; remove it from Simulator.observables or add "
+                f"it to the variant's observables")
         th = np.broadcast_to(np.asarray(theory.observables[name], dtype=float), shape).reshape(size)
         mu = np.asarray(sim.mean[name], dtype=float).reshape(size)
         se = np.asarray(sim.stderr[name], dtype=float).reshape(size)

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import ParameterError, domain_error, Interval
+from .validation import Array, Interval, ParameterError, Parameters, domain_error, param
 
 __all__ = ["Spectrum", "isotropic", "two_level", "power_law", "effective_ranks", "k_star",
-           "bllt_variance_proxy", "parse_spectrum"]
+           "bllt_variance_proxy", "parse_spectrum", "SpectrumParameters"]
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
@@ -205,11 +205,39 @@ def expand_spectrum_argument(values: dict, coefficients: str = "target", scale: 
 
 def check_spectrum_arrays(model: str, eigenvalues: np.ndarray, **others) -> None:
     """Raise unless every array in ``others`` has the length of ``eigenvalues`` and at least one
-    eigenvalue is positive (a model's ``Params.check``)."""
+    eigenvalue is positive (a model's ``Params.check``; ``model`` may be "" inside a check, where
+    validation adds the model's name)."""
+    where = f"{model}: " if model else ""
     for name, arr in others.items():
         if arr is not None and np.shape(arr) != np.shape(eigenvalues):
             raise ParameterError(
-                f"{model}: parameter '{name}' must have the length of 'eigenvalues' "
+                f"{where}parameter '{name}' must have the length of 'eigenvalues' "
                 f"({np.size(eigenvalues)}); got {np.size(arr)}")
     if not np.any(np.asarray(eigenvalues) > 0):
-        raise ParameterError(f"{model}: parameter 'eigenvalues' must have at least one positive entry")
+        raise ParameterError(f"{where}parameter 'eigenvalues' must have at least one positive entry")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpectrumParameters(Parameters):
+    """The parameter block of every finite-p model with a covariance spectrum (a Params base).
+
+    ``eigenvalues`` of Σ and the ``target`` (the regression vector or teacher) in Σ's eigenbasis,
+    or ``spectrum=`` (a :class:`Spectrum` or its string form, e.g.
+    ``"power-law:p=1000,decay=1.5,source=1"``) for both; the arrays must have one length and Σ at
+    least one positive eigenvalue. A model redeclares a field to say more of it (e.g. that the
+    teacher's power plays the role of ``signal``) and extends ``check`` with ``super().check()``.
+    """
+
+    eigenvalues: np.ndarray = param(domain=Array(Interval(0, np.inf, low_closed=True)),
+                                    doc="eigenvalues of Σ (length p)")
+    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
+
+    conveniences = {"spectrum": ("eigenvalues", "target")}
+
+    @classmethod
+    def expand(cls, values: dict) -> dict:
+        """Accept ``spectrum=`` (a :class:`Spectrum` or its string form)."""
+        return expand_spectrum_argument(values)
+
+    def check(self) -> None:
+        check_spectrum_arrays("", self.eigenvalues, target=self.target)

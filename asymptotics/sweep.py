@@ -86,14 +86,15 @@ def _run_chunk(task: dict) -> pd.DataFrame:
 
     points = pd.DataFrame(task["points"])
     fixed = _decode_fixed(task["fixed"])
+    variant = task.get("variant")
     if task["kind"] == "theory":
         arrays = {k: points[k].to_numpy() for k in points}
-        result = evaluate(task["model"], throw=False, **fixed, **arrays)
+        result = evaluate(task["model"], variant=variant, throw=False, **fixed, **arrays)
         frame = result.to_frame()
     else:
         rows = []
         for _, row in points.iterrows():
-            sim = simulate(task["model"], trials=task["trials"], seed=task["seed"],
+            sim = simulate(task["model"], variant=variant, trials=task["trials"], seed=task["seed"],
                            **task["sizes"], **fixed, **row.to_dict())
             rows.append(sim.to_frame())
         frame = pd.concat(rows, ignore_index=True)
@@ -263,7 +264,8 @@ def _progress(total: int, enabled):
 
 
 def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", mode: str = "product",
-          store=None, trials: int = 20, seed: int = 0, chunk_size: int | None = None,
+          variant: str | None = None, store=None, trials: int = 20, seed: int = 0,
+          chunk_size: int | None = None,
           workers: int | None = None, scheduler=None, progress: bool | None = None,
           **fixed) -> pd.DataFrame:
     """Evaluate ``model`` on a grid; see the module docstring.
@@ -272,7 +274,9 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     parameters and, for ``kind="simulate"``, the finite sizes (e.g. ``n=400``). ``chunk_size``
     points go to one task (default: 256 theory points — they are batched in one vectorized solve —
     or 1 Monte Carlo point). Returns a DataFrame in grid order with the grid columns, the
-    observables (and ``<obs>_se`` for simulations) and the diagnostics.
+    observables (and ``<obs>_se`` for simulations) and the diagnostics. The variant is resolved
+    once, on the first point, as :func:`~asymptotics.evaluate` resolves it (or named by
+    ``variant=``), and every chunk uses it.
     """
     if kind not in ("theory", "simulate"):
         raise ParameterError(f"parameter 'kind' must be one of 'theory', 'simulate'; got {kind!r}")
@@ -281,24 +285,21 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     overlap = set(points) & set(fixed)
     if overlap:
         raise ParameterError(f"parameter(s) {sorted(overlap)} are both in the grid and fixed")
-    sizes = {}
+    size_names = None
     if kind == "simulate":
-        from .simulate import simulator_for
+        from .simulate._registry import sizes_by_variant
 
-        for v in model_obj.variants:
-            try:
-                sim = simulator_for(model_obj.name, v.name)
-            except NotImplementedError:
-                continue
-            for name in sim.sizes:
-                if name in fixed:
-                    sizes[name] = fixed.pop(name)
-    # Validate once here, on the first point, so bad input fails before any work is sent out.
+        size_names = sizes_by_variant(model_obj.name)
+    # Resolve and validate once here, on the first point, so bad input fails before any work is
+    # sent out and every chunk runs the same variant.
     probe = {**fixed, **points.iloc[0].to_dict()}
-    model_obj.select(probe.keys()).validate(probe, model_obj.name)
+    resolution = model_obj.resolve(probe, variant=variant, sizes=size_names)
+    sizes = {k: fixed.pop(k) for k in resolution.sizes}
+    resolution.variant.validate(resolution.params, model_obj.name)
+    variant = resolution.variant.name
     enc_fixed = _encode_fixed(fixed)
     meta = {"format": _MAGIC, "version": _VERSION, "model": model_obj.name, "kind": kind,
-            "fixed": enc_fixed, "grid_columns": list(points)}
+            "variant": variant, "fixed": enc_fixed, "grid_columns": list(points)}
     if kind == "simulate":
         meta.update(trials=int(trials), seed=int(seed), sizes={k: int(v) for k, v in sizes.items()})
     st = _Store(store, meta) if store is not None else None
@@ -314,7 +315,8 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     chunk = int(chunk_size) if chunk_size else (256 if kind == "theory" else 1)
     if chunk < 1:
         raise ParameterError(f"parameter 'chunk_size' must be an integer >= 1; got {chunk_size!r}")
-    tasks = [{"kind": kind, "model": model_obj.name, "points": todo.iloc[i:i + chunk].to_dict("list"),
+    tasks = [{"kind": kind, "model": model_obj.name, "variant": variant,
+              "points": todo.iloc[i:i + chunk].to_dict("list"),
               "fixed": enc_fixed, "trials": int(trials), "seed": int(seed), "sizes": sizes}
              for i in range(0, len(todo), chunk)]
     results = [] if done is None else [done]

@@ -12,11 +12,12 @@ import dataclasses
 import difflib
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
 __all__ = [
+    "Parameters",
     "Interval",
     "Integer",
     "OneOf",
@@ -32,6 +33,50 @@ __all__ = [
 
 class ParameterError(ValueError):
     """A parameter is unknown, missing, or outside its domain."""
+
+
+class Parameters:
+    """Base class of every model's Params dataclass: the hooks :func:`validate` calls.
+
+    ``conveniences`` maps a convenience keyword to the fields it stands for (``spectrum`` ->
+    ``eigenvalues``, ``target``); ``expand(values)`` (a classmethod) rewrites the user's keywords
+    before validation (e.g. a Spectrum into its arrays); ``check()`` runs after every field is in
+    its domain, for conditions that involve several fields (array lengths, whole numbers of steps),
+    raising :class:`ParameterError` (the model's name is prefixed if the message lacks it).
+    """
+
+    conveniences: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
+    @classmethod
+    def expand(cls, values: dict) -> dict:
+        return values
+
+    def check(self) -> None:
+        return None
+
+
+def whole_steps(time, step, flow_allowed: bool = False) -> None:
+    """Raise unless ``time`` is a whole number of steps of size ``step`` at every broadcast point
+    (``flow_allowed``: step = 0 means gradient flow, where any time is allowed)."""
+    step_, time_ = np.broadcast_arrays(np.asarray(step, float), np.asarray(time, float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0) if flow_allowed \
+            else time_ / step_
+    bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
+    if np.any(bad):
+        i = np.flatnonzero(bad.ravel())[0]
+        raise ParameterError(
+            f"parameter 'time' must be a whole number of steps (time/step an integer) for gradient "
+            f"descent; got time={float(time_.ravel()[i])!r}, step={float(step_.ravel()[i])!r}")
+
+
+def adopt(params_cls: type) -> type:
+    """A frozen Params dataclass that does not derive from :class:`Parameters`, given that base
+    (same fields, name and module; its own hooks, if any, take precedence)."""
+    derived = type(params_cls.__name__, (params_cls, Parameters),
+                   {"__module__": params_cls.__module__, "__qualname__": params_cls.__qualname__,
+                    "__doc__": params_cls.__doc__})
+    return dataclasses.dataclass(frozen=True, kw_only=True)(derived)
 
 
 def _fmt_value(value: Any) -> str:
@@ -229,7 +274,10 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
             raise domain_error(name, s.domain, bad.ravel()[0] if bad.ndim else bad, model)
         converted[name] = float(arr) if arr.ndim == 0 else arr
     instance = params_cls(**converted)
-    check = getattr(instance, "check", None)
-    if check is not None:
-        check()
+    try:
+        instance.check()
+    except ParameterError as err:
+        if model and not str(err).startswith(f"{model}:"):
+            raise ParameterError(f"{model}: {err}") from None
+        raise
     return instance

@@ -103,11 +103,13 @@ def test_interpolation_threshold_in_theory():
 # -- Monte Carlo -----------------------------------------------------------------------------------
 def test_monte_carlo_threshold_transition():
     # d = 10, N = 10: p = 100 NT features. The smallest singular value of Φ collapses at n = p and
-    # the ridgeless train error switches from 0 to positive there.
+    # the ridgeless train error switches from 0 to positive there. tanh (σ' > 0): with the ReLU a
+    # sample that activates none of the N units has a zero feature row (probability 2^-N each, so
+    # 1 - (1 - 2^-10)^50 = 4.8% of draws at n = 50 cannot be interpolated; measured 4.3% of 2000).
     s = asy.simulate("nt-ridge", trials=3, seed=4, n=np.array([50, 100, 150]), width=10, d=10, ridge=0.0,
-                     noise=0.1, target_powers=[0.0, 1.0], n_test=100)
+                     noise=0.1, activation="tanh", target_powers=[0.0, 1.0], n_test=100)
     smin, train = np.asarray(s.mean["min_singular_value"]), np.asarray(s.mean["train_error"])
-    assert smin[1] < 0.2 * min(smin[0], smin[2])  # measured: 0.006 vs 0.10 and 0.07
+    assert smin[1] < 0.2 * min(smin[0], smin[2])  # measured: 0.0018 vs 0.082 and 0.049
     assert train[0] < 1e-12 and train[1] < 1e-6 and train[2] > 0.02
 
 

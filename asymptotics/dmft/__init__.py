@@ -25,40 +25,10 @@ from .least_squares import solve_least_squares, solve_least_squares_spectrum
 from .pspin import solve_spherical_spin, spherical_p2
 from .result import DMFTResult
 
-__all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_glm", "solve_gmm", "solve_gd", "solve_mixture", "solve_least_squares",
-           "solve_least_squares_spectrum", "solve_spherical_spin", "spherical_p2", "spherical_spin"]
+__all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_gd", "solve_mixture", "solve_least_squares",
+           "solve_least_squares_spectrum", "solve_spherical_spin", "spherical_p2"]
 
-
-def spherical_spin(*, time: float, p: int = 2, temperature: float = 0.0, dt: float = 0.025) -> DMFTResult:
-    """DMFT trajectory of the ``spherical-spin`` model on ``t_k = k dt`` up to ``time``: energy,
-    μ, C(t, 0) and the order parameters C(t, t'), R(t, t') as arrays (any p, p = 2 included)."""
-    from ..models import get
-    from ..models.spherical_spin import solve
-
-    model = get("spherical-spin")
-    prm = model.variants[0].validate({"time": time, "p": p, "temperature": temperature, "dt": dt},
-                                     model.name)
-    return solve(int(prm.p), float(prm.temperature), float(prm.time), float(prm.dt))
-
-
-def solve_glm(**params) -> DMFTResult:
-    """DMFT trajectory of the ``dmft-glm`` model up to ``max(time)`` (keyword parameters of that
-    model, e.g. ``solve_glm(alpha=2, time=20, step=0.5, loss="logistic", batch=0.3)``; ``method=``
-    ``"causal"`` (default) or ``"iterate"``)."""
-    from ..models import get
-
-    model = get("dmft-glm")
-    method = params.pop("method", "causal")
-    p = model.variants[0].validate(params, model.name)
-    from ..models.dmft_glm import solve
-
-    return solve(p, method=method)
-
-
-def solve_gmm(**params) -> DMFTResult:
-    """DMFT trajectory of the ``dmft-gmm`` model up to ``max(time)`` (keyword parameters of that
-    model, e.g. ``solve_gmm(alpha=2, time=20, step=0.5, noise=0.5, batch=0.3)``; ``method=``
-    ``"causal"`` (default) or ``"iterate"``)."""
-    from ..models.dmft_gmm import solve
-
-    return solve(**params)
+# This package is the engine: it knows no model. The conveniences that take a model's keyword
+# parameters — solve_glm (dmft-glm), solve_gmm (dmft-gmm), spherical_spin (spherical-spin) — live
+# in asymptotics.dynamics, one layer up, and asymptotics/__init__ also exposes them here
+# (``from asymptotics.dmft import solve_glm``).

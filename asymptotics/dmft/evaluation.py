@@ -6,7 +6,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..solvers.result import Status
+from ..outcome import NumericOutput, Status
 from .result import DMFTResult
 
 __all__ = ["grouped_trajectories"]
@@ -19,7 +19,7 @@ def grouped_trajectories(values: Mapping[str, np.ndarray], batch: int, group_key
 
     ``run(params, idx)`` receives the group's parameters (floats) and the indices of its points,
     and returns the DMFT result and, per point, its grid index (or a float array of values to
-    interpolate at: see the caller). Returns the mapping ``compute`` must return.
+    interpolate at: see the caller). Returns the :class:`NumericOutput` ``compute`` returns.
     """
     groups: dict[tuple, list[int]] = {}
     for i in range(batch):
@@ -38,13 +38,12 @@ def grouped_trajectories(values: Mapping[str, np.ndarray], batch: int, group_key
         residual[idx] = result.residual
         iterations[idx] = result.iterations
         methods.append(result.method)
-    return {"observables": obs, "status": status, "residual": residual, "iterations": iterations,
-            "method": "dmft:" + ",".join(sorted(set(methods)))}
+    return NumericOutput(obs, status, residual, iterations, "dmft:" + ",".join(sorted(set(methods))))
 
 
 def evaluate_system(system, values: Mapping[str, np.ndarray], batch: int) -> dict:
     """Observables of a closed-form sympy :class:`~asymptotics.symbolic.System` (no unknowns) on
-    a batch of points, in the mapping ``compute`` returns (used where a numeric variant has a
+    a batch of points, as the :class:`NumericOutput` ``compute`` returns (used where a numeric variant has a
     closed form for part of its parameter space, e.g. p = 2 of the spherical p-spin)."""
     from ..codegen import compile_system
 
@@ -53,6 +52,5 @@ def evaluate_system(system, values: Mapping[str, np.ndarray], batch: int) -> dic
         raise ValueError("evaluate_system handles closed forms (no unknowns) only")
     obs = compiled.observables(values, np.empty((batch, 0)), batch)
     status = np.full(batch, Status.CONVERGED, dtype=np.int8)
-    return {"observables": {k: np.asarray(v, float) for k, v in obs.items()}, "status": status,
-            "residual": np.zeros(batch), "iterations": np.zeros(batch, dtype=np.int64),
-            "method": "closed-form"}
+    return NumericOutput({k: np.asarray(v, float) for k, v in obs.items()}, status, np.zeros(batch),
+                         np.zeros(batch, dtype=np.int64), "closed-form")

@@ -56,13 +56,13 @@ fixed point (tested). The exact linear engines always iterate (cheap).
 from __future__ import annotations
 
 import time as _time
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import scipy.linalg as sl
 
-from ..integrals import gauss_hermite
+from ..measures import GLMSpec, selection_rates
+from ..measures import mixture_error as _mixture_error, test_loss_mixture as _test_loss_mixture
+from ..measures import teacher_student_errors
 from ..validation import Integer, Interval, ParameterError, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
@@ -72,20 +72,6 @@ __all__ = ["solve_gd", "solve_mixture", "GLMSpec", "MAX_STEPS", "selection_paths
 MAX_STEPS = 2000
 
 _CHUNK_ENTRIES = 1 << 22  # entries of one chunk of tangent matrices (32 MiB)
-
-
-@dataclass(frozen=True)
-class GLMSpec:
-    """Numeric loss and teacher: ``loss(y, h) -> (ℓ, ℓ', ℓ'')`` and ``teacher(h*, ε) -> y``
-    (vectorized), ``classification`` (labels ±1: test error is the misclassification rate),
-    ``exact_linear`` (square loss and linear teacher: expectations in closed form)."""
-
-    loss: Callable[[np.ndarray, np.ndarray], tuple]
-    teacher: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    classification: bool
-    exact_linear: bool
-    name: str = ""
-    linear_loss: bool = False  # ℓ'' = 1 (square loss): the mixture at b = 1 is exact linear algebra
 
 
 def sobol_uniforms(dim: int, paths: int, seed: int) -> np.ndarray:
@@ -135,27 +121,6 @@ def selection_paths(u: np.ndarray, batch: float, persistence: float, step: float
         for k in range(1, u.shape[0]):
             s[k] = np.where(s[k - 1] > 0, u[k] >= leave, u[k] < enter)
     return s
-
-
-def selection_rates(batch: float, persistence: float, step: float):
-    """(leave, enter) probabilities per step of the selection chain (see :func:`selection_paths`);
-    None for plain SGD (persistence = 0) or frozen selection (persistence = inf)."""
-    if batch >= 1.0 or persistence == 0.0 or np.isinf(persistence):
-        return None
-    return step / persistence, step * batch / ((1.0 - batch) * persistence)
-
-
-def _psd_cholesky(cov: np.ndarray) -> np.ndarray:
-    """Lower factor L with L L' = cov + δ I, δ the smallest of 1e-12, 1e-10, ... times the scale
-    that makes Cholesky succeed (cov is PSD but singular: w[0] = 0 when θ starts at 0)."""
-    scale = max(float(np.max(np.diag(cov), initial=0.0)), 1e-300)
-    for rel in (1e-12, 1e-10, 1e-8, 1e-6):
-        try:
-            return np.linalg.cholesky(cov + rel * scale * np.eye(cov.shape[0]))
-        except np.linalg.LinAlgError:
-            continue
-    w, v = np.linalg.eigh(cov)
-    return v * np.sqrt(np.clip(w, 0.0, None))
 
 
 def _weight_process(r_ell, gam, alpha, eta, lam):
@@ -381,45 +346,6 @@ def _exact_linear(chi, c_theta, m, rho, sigma2, alpha):
     return c_ell, k, -k.sum(axis=1), None
 
 
-def _test_loss_classification(loss, c, m, rho, noise, order=80):
-    """E ℓ(y, h) for a fresh sample: h ~ N(0, c), z = h* + sqrt(noise) ε with Cov(h, z) = m,
-    y = sign(z); conditioning on h leaves P(y = 1 | h) = Φ(mean/sd), a 1-D Gauss–Hermite integral."""
-    from scipy.special import ndtr
-
-    x, wts = gauss_hermite(order)
-    out = np.empty(c.size)
-    vz = rho + noise
-    for k in range(c.size):
-        sd = np.sqrt(max(c[k], 0.0))
-        h = sd * x
-        if sd > 0:
-            mean = m[k] / c[k] * h
-            var = max(vz - m[k] ** 2 / c[k], 0.0)
-        else:
-            mean, var = 0.0 * h, vz
-        p_plus = ndtr(mean / np.sqrt(var)) if var > 0 else (mean > 0) + 0.5 * (mean == 0)
-        lp = loss(np.ones_like(h), h)[0]
-        lm = loss(-np.ones_like(h), h)[0]
-        out[k] = np.dot(wts, p_plus * lp + (1 - p_plus) * lm)
-    return out
-
-
-def _test_loss_regression(loss, c, m, rho, noise, order=40):
-    """E ℓ(y, h) for a fresh sample with y = z = h* + sqrt(noise) ε jointly Gaussian with h."""
-    x, wts = gauss_hermite(order)
-    u, v = np.meshgrid(x, x, indexing="ij")
-    w2 = np.outer(wts, wts)
-    out = np.empty(c.size)
-    vz = rho + noise
-    for k in range(c.size):
-        cov = np.array([[max(c[k], 0.0), m[k]], [m[k], vz]])
-        lchol = _psd_cholesky(cov)
-        h = lchol[0, 0] * u
-        y = lchol[1, 0] * u + lchol[1, 1] * v
-        out[k] = np.sum(w2 * loss(y, h)[0])
-    return out
-
-
 def _exact_linear_mixture(chi, c_theta, m, delta, alpha):
     """Square loss on the mixture, full batch: ℓ' = h - y is linear in (ξ, y), ℓ' = K(ξ + y(m - 1))
     with K = (I + Δχ)^{-1}, so C_ℓ = αΔ K (Δ C_θ + (m - 1)(m - 1)') K', R_ℓ = K, E[y ℓ'] = K(m - 1)."""
@@ -428,27 +354,6 @@ def _exact_linear_mixture(chi, c_theta, m, delta, alpha):
     mu = m - 1.0
     c_ell = alpha * delta * (k @ (delta * c_theta + np.outer(mu, mu)) @ k.T)
     return c_ell, k, k @ mu, {"K": k}
-
-
-def _test_loss_mixture(loss, c, m, delta, order=80):
-    """E ℓ(y, h) on a fresh mixture sample: y = ±1 equally likely, h = y m + sqrt(Δ C) Z."""
-    x, wts = gauss_hermite(order)
-    out = np.empty(c.size)
-    for k in range(c.size):
-        sd = np.sqrt(max(delta * c[k], 0.0))
-        plus = loss(np.ones_like(x), m[k] + sd * x)[0]
-        minus = loss(-np.ones_like(x), -m[k] + sd * x)[0]
-        out[k] = 0.5 * np.dot(wts, plus + minus)
-    return out
-
-
-def _mixture_error(c, m, delta):
-    """P(y h < 0) for h = y m + sqrt(Δ C) Z: Φ(-m / sqrt(Δ C)) (1/2 at C = 0)."""
-    from scipy.special import ndtr
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.sqrt(np.maximum(delta * c, 0.0))
-        return np.where(sd > 0, ndtr(-m / np.where(sd > 0, sd, 1.0)), 0.5 + 0.5 * np.sign(-m))
 
 
 def _check_common(name, alpha, step, lam, signal, noise, batch, persistence, paths, seed, steps, damping,
@@ -536,14 +441,8 @@ def _solve(spec: GLMSpec, *, mixture: bool, alpha, step, steps, lam, signal, noi
     if mixture:
         test_error = _mixture_error(diag, m, delta)
         test_loss = _test_loss_mixture(spec.loss, diag, m, delta)
-    elif spec.classification:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(diag > 0, m / np.sqrt(np.maximum(diag, 1e-300) * (rho + sigma2)), 0.0)
-        test_error = np.arccos(np.clip(ratio, -1.0, 1.0)) / np.pi
-        test_loss = _test_loss_classification(spec.loss, diag, m, rho, sigma2)
     else:
-        test_error = diag - 2.0 * m + rho + sigma2
-        test_loss = _test_loss_regression(spec.loss, diag, m, rho, sigma2)
+        test_error, test_loss = teacher_student_errors(spec, diag, m, rho, sigma2)
     if sampled is None:  # exact linear: square loss, linear teacher
         train_error = np.diag(c_ell) / alpha
         train_loss = train_error / 2.0

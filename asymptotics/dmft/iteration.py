@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ..solvers.result import Status
+from ..outcome import Status
 
 __all__ = ["damped_iteration", "sup_change"]
 

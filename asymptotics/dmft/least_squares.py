@@ -38,7 +38,7 @@ import time as _time
 import numpy as np
 
 from ..validation import Integer, Interval, ParameterError, domain_error
-from ..solvers.result import Status
+from ..outcome import Status
 from .iteration import damped_iteration, sup_change
 from .result import DMFTResult
 

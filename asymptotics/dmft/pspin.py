@@ -32,7 +32,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..solvers.result import Status
+from ..outcome import Status
 from ..validation import Integer, Interval, ParameterError, domain_error
 from .result import DMFTResult
 

@@ -7,13 +7,13 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..solvers.result import Status
+from ..outcome import Outcome, Status
 
 __all__ = ["DMFTResult"]
 
 
 @dataclass(frozen=True)
-class DMFTResult:
+class DMFTResult(Outcome):
     """Order parameters and observables of a dynamical mean-field solve.
 
     ``times`` is the grid ``t_0 = 0 < t_1 < ... < t_T`` (in the model's time units).
@@ -45,23 +45,8 @@ class DMFTResult:
     doc: Mapping[str, str] = field(default_factory=dict, repr=False)
     elapsed: float = 0.0
 
-    def __getattr__(self, name: str):
-        for store in ("observables", "order_parameters"):
-            values = object.__getattribute__(self, store)
-            if name in values:
-                return values[name]
-        raise AttributeError(f"DMFT result has no observable or order parameter {name!r}")
-
-    def __getitem__(self, name: str):
-        if name in self.observables:
-            return self.observables[name]
-        if name in self.order_parameters:
-            return self.order_parameters[name]
-        raise KeyError(name)
-
-    @property
-    def converged(self) -> bool:
-        return int(self.status) == Status.CONVERGED
+    _stores = ("observables", "order_parameters")
+    _what = "DMFT result"
 
     @property
     def message(self) -> str:
@@ -84,16 +69,15 @@ class DMFTResult:
         k = self.index(time)
         return {name: v[k] for name, v in self.observables.items()}
 
-    def to_frame(self):
-        """Tidy DataFrame: ``time`` and one column per observable (``<obs>_se`` where sampled)."""
-        import pandas as pd
-
+    def _columns(self) -> dict[str, Any]:
+        """``time`` and one column per observable (``<obs>_se`` where sampled)."""
         cols: dict[str, Any] = {"time": self.times}
         for name, v in self.observables.items():
             cols[name] = v
             if name in self.stderr:
                 cols[name + "_se"] = self.stderr[name]
-        frame = pd.DataFrame(cols)
-        frame.attrs.update(model=self.model, method=self.method, residual=self.residual,
-                           iterations=self.iterations)
-        return frame
+        return cols
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": self.model, "method": self.method, "residual": self.residual,
+                "iterations": self.iterations}

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..symbolic import Average, System, Unknown, gaussian, implicit
+from .. import vocabulary
+from ..symbolic import Average, System, Unknown, gaussian
 from ..symbolic.functions import expit, ndtr
 from ..symbolic.special import OwenT
 from ..validation import Interval, OneOf
@@ -37,7 +38,7 @@ __all__ = ["Phi", "phi", "pos2", "pos2_unit", "LINKS", "label_average", "link_pr
            "sigmoid", "LINK_DOMAIN", "FLIP_DOMAIN", "margin_moment", "error_moment", "label_mean",
            "separability_system", "prox_logistic"]
 
-LINKS = ("sign", "probit", "logistic")
+LINKS = tuple(vocabulary.LINKS)
 LINK_DOMAIN = OneOf(LINKS)
 # flip = 1/2 makes labels pure noise (the Gardner / Cover setting); beyond 1/2 labels are anti-correlated
 # with the teacher, which is the same problem with the teacher reversed, so the domain stops at 1/2.
@@ -80,14 +81,8 @@ def pos2_unit(a):
 
 
 def link_probability(link: str, u):
-    """``f(u)`` for a link name (P(y = +1) at noiseless score u, before flips)."""
-    if link == "probit":
-        return Phi(u)
-    if link == "logistic":
-        return sigmoid(u)
-    if link == "sign":
-        return sp.Heaviside(u, sp.Rational(1, 2))
-    raise ValueError(f"unknown link {link!r}; expected one of {LINKS}")
+    """``f(u)`` for a link name (P(y = +1) at noiseless score u, before flips; the vocabulary's)."""
+    return vocabulary.LINKS[link].probability.xreplace({vocabulary.U: u})
 
 
 def label_average(h, link: str, signal, flip):
@@ -95,7 +90,7 @@ def label_average(h, link: str, signal, flip):
 
     ``h`` is a Python function of one sympy argument (the signed score ``v = y G``).
     """
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:  # f jumps at 0: integrate each half-line smoothly
         return (1 - flip) * Average(h(_g), HALF) + flip * Average(h(-_g), HALF)
     p_plus = flip + (1 - 2 * flip) * link_probability(link, sp.sqrt(signal) * _g)
     return Average(2 * p_plus * h(_g), FULL)
@@ -111,21 +106,21 @@ def _half_margin_moment(a, t):
 
 def margin_moment(a, t, link: str, signal, flip):
     """``E (a - t V - Z)_+^2`` with ``V = y G`` (closed form for the sign link)."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return (1 - flip) * _half_margin_moment(a, t) + flip * _half_margin_moment(a, -t)
     return label_average(lambda v: pos2_unit(a - t * v), link, signal, flip)
 
 
 def error_moment(t, link: str, signal, flip):
     """``P(t V + Z < 0) = E Phi(-t V)``: the test error of a direction with c1/c2 = t."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return sp.Rational(1, 2) - (1 - 2 * flip) * sp.atan(t) / sp.pi
     return label_average(lambda v: Phi(-t * v), link, signal, flip)
 
 
 def label_mean(link: str, signal, flip):
     """``E V = E y G`` (the labels' alignment with the teacher score)."""
-    if link == "sign":
+    if vocabulary.LINKS[link].sharp:
         return (1 - 2 * flip) * sp.sqrt(2 / sp.pi)
     return label_average(lambda v: v, link, signal, flip)
 
@@ -146,7 +141,7 @@ def separability_system(link: str, ratio: sp.Symbol, signal, flip) -> System:
     key = (link, ratio, signal, flip)
     if key not in _SEPARABILITY:
         f0 = margin_moment(0, _t_sep, link, signal, flip)
-        noiseless = sp.Eq(flip, 0) if link == "sign" else sp.false
+        noiseless = sp.Eq(flip, 0) if vocabulary.LINKS[link].sharp else sp.false
         params = tuple(x for x in (ratio, signal, flip) if isinstance(x, sp.Symbol))
         _SEPARABILITY[key] = System(
             parameters=params,
@@ -157,13 +152,5 @@ def separability_system(link: str, ratio: sp.Symbol, signal, flip) -> System:
     return _SEPARABILITY[key]
 
 
-# -- the proximal operator of the logistic loss -----------------------------------------------
-_pt, _pz, _plam = sp.symbols("t_prox z_prox lam_prox", real=True)
-
-#: ``prox_logistic(z, lam) = argmin_t lam log(1 + e^t) + (t - z)²/2``: the root of
-#: ``t + lam sigmoid(t) = z``, which lies in ``[z - lam, z]`` (sigmoid takes values in (0, 1)).
-#: A sympy node (see :mod:`asymptotics.symbolic.implicit_function`): derivatives by the implicit function
-#: theorem, numbers by vectorized safeguarded Newton. For the margin loss ``log(1 + e^{-u})`` use
-#: ``-prox_logistic(-u, lam)``.
-prox_logistic = implicit("prox_logistic", _pt, _pt + _plam * sigmoid(_pt) - _pz, (_pz, _plam),
-                         guess=_pz - _plam * sigmoid(_pz), bracket=(_pz - _plam, _pz))
+# The proximal operator of the logistic loss is declared once, in the vocabulary.
+prox_logistic = vocabulary.prox_logistic

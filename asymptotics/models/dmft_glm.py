@@ -66,34 +66,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
-from ..symbolic import Softplus
-from ..validation import Integer, Interval, OneOf, ParameterError, param
+from .. import vocabulary
+from ..measures import glm_spec
+from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
 
-# -- equations: losses ℓ(y, h) and teachers y = φ(h*, ε), in sympy --------------------------------
-y, h = sp.symbols("y h", real=True)
-hstar, eps = sp.symbols("hstar eps", real=True)
-noise = sp.Symbol("noise", nonnegative=True)
-smoothing = sp.Symbol("smoothing", positive=True)
+# -- equations: losses ℓ(y, h) and teachers y = φ(h*, ε), from the package's vocabulary -----------
+y, h = vocabulary.Y, vocabulary.H
+hstar, eps = vocabulary.HSTAR, vocabulary.EPS
+noise = vocabulary.NOISE
+smoothing = vocabulary.SMOOTHING
 
-LOSSES = {
-    "square": (h - y) ** 2 / 2,
-    "logistic": Softplus(-y * h),
-    "squared-hinge": sp.Piecewise(((1 - y * h) ** 2 / 2, y * h < 1), (0, True)),
-    "hinge": smoothing * Softplus((1 - y * h) / smoothing),  # mollified; exact hinge as smoothing -> 0
-}
+# The DMFT needs ℓ'' everywhere: non-smooth losses enter mollified (the hinge as
+# ε log(1 + e^{(1-yh)/ε}); the exact hinge is the smoothing -> 0 limit).
+LOSSES = {name: loss.pointwise(smoothing=True) for name, loss in vocabulary.LOSSES.items()}
 # The exact hinge, for the simulator at smoothing = 0 (its ℓ'' = 0 off the kink misses the Dirac
 # mass there, which is why the DMFT uses the mollified loss).
-HINGE_EXACT = sp.Piecewise((1 - y * h, y * h < 1), (0, True))
-TEACHERS = {
-    "sign": sp.sign(hstar + sp.sqrt(noise) * eps),
-    "linear": hstar + sp.sqrt(noise) * eps,
-}
+HINGE_EXACT = vocabulary.LOSSES["hinge"].pointwise()
+TEACHERS = {name: t.label for name, t in vocabulary.TEACHERS.items()}
 
 _EQUATIONS = r"""\begin{aligned}
 h_k &= w_k - \textstyle\sum_{j<k} \chi_{kj}\, s_j\, \ell'(y, h_j), \quad (h^*, w) \sim \mathcal N\!\left(0,
@@ -109,41 +103,13 @@ C_\ell &= \alpha\, \mathbb E[s_k \ell'_k\, s_j \ell'_j],\quad R_\ell = \mathbb E
 
 
 def spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value: float = 0.1):
-    """The numeric :class:`~asymptotics.dmft.glm.GLMSpec` generated from the sympy tables
-    (``smoothing_value`` = ε of the mollified hinge; 0 gives the exact hinge, for simulations)."""
-    from ..codegen import Kernel
-    from ..dmft.glm import GLMSpec
-
-    if loss not in LOSSES:
-        raise ParameterError(f"dmft-glm: parameter 'loss' must be one of {', '.join(map(repr, LOSSES))}; "
-                             f"got {loss!r}")
-    if teacher not in TEACHERS:
-        raise ParameterError(f"dmft-glm: parameter 'teacher' must be one of "
-                             f"{', '.join(map(repr, TEACHERS))}; got {teacher!r}")
-    exact_hinge = loss == "hinge" and float(smoothing_value) == 0.0
-    ell = HINGE_EXACT if exact_hinge else LOSSES[loss]
-    d1 = sp.diff(ell, h)
-    kernel = Kernel([ell, d1, sp.diff(d1, h)], (y, h, smoothing))
-    eps_value = float(smoothing_value)
-    label = Kernel([TEACHERS[teacher]], (hstar, eps, noise))
-
-    def loss_fn(yv, hv):
-        shape = np.shape(hv)
-        yv = np.broadcast_to(np.asarray(yv, float), shape).reshape(-1)
-        out = kernel({"y": yv, "h": np.asarray(hv, float).reshape(-1),
-                      "smoothing": np.full(yv.shape, eps_value)})
-        return tuple(np.asarray(o).reshape(shape) for o in out)
-
-    def teacher_fn(hs, ev):
-        return label({"hstar": hs, "eps": ev, "noise": np.full(hs.shape, noise_value)})[0].copy()
-
-    return GLMSpec(loss_fn, teacher_fn, classification=(teacher == "sign"),
-                   exact_linear=(loss == "square" and teacher == "linear"),
-                   name=loss if not exact_hinge else "hinge(exact)", linear_loss=(loss == "square"))
+    """The numeric :class:`~asymptotics.measures.GLMSpec` of a loss and a teacher of the
+    vocabulary (``smoothing_value`` = ε of the mollified hinge; 0 gives the exact hinge)."""
+    return glm_spec(loss, teacher, noise_value, smoothing_value, model="dmft-glm")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Schedule:
+class Schedule(Parameters):
     """The (S)GD schedule fields shared by the DMFT classification models (dmft-glm, dmft-gmm)."""
 
     batch: float = param(1.0, domain=Interval(0, 1, high_closed=True), doc="mini-batch fraction: "
@@ -187,15 +153,9 @@ class Params(Schedule):
 
 def check_schedule(p, name):
     """Shared checks of the (S)GD schedule: whole number of steps, a valid selection chain."""
+    whole_steps(p.time, p.step)
     step_, time_, batch_, tau_ = np.broadcast_arrays(*(np.asarray(getattr(p, k), float)
                                                       for k in ("step", "time", "batch", "persistence")))
-    k = time_ / step_
-    bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-    if np.any(bad):
-        i = np.flatnonzero(bad.ravel())[0]
-        raise ParameterError(
-            f"{name}: parameter 'time' must be a whole number of steps (time/step an integer); "
-            f"got time={float(time_.ravel()[i])!r}, step={float(step_.ravel()[i])!r}")
     with np.errstate(divide="ignore", invalid="ignore"):
         need = step_ * np.maximum(1.0, batch_ / (1.0 - batch_))
     bad = (batch_ < 1) & (tau_ > 0) & np.isfinite(tau_) & (tau_ < need * (1 - 1e-12))
@@ -218,11 +178,13 @@ def _method(method, name):
 
 
 def theory_spec(loss, teacher, noise_value, smoothing_value, name):
-    """:func:`spec` for the DMFT: the hinge needs a positive smoothing."""
-    if loss == "hinge" and not float(smoothing_value) > 0:
+    """:func:`spec` for the DMFT: a non-smooth loss (the hinge) needs a positive smoothing."""
+    declared = vocabulary.LOSSES.get(loss)
+    if declared is not None and declared.mollified is not None and not float(smoothing_value) > 0:
         raise ParameterError(
-            f"{name}: the DMFT of the hinge needs parameter 'smoothing' > 0 (the mollifier width; the "
-            f"exact hinge is its limit smoothing -> 0, see the conventions); got {smoothing_value!r}")
+            f"{name}: the DMFT of the {loss} loss needs parameter 'smoothing' > 0 (the mollifier "
+            f"width; the exact loss is its limit smoothing -> 0, see the conventions); got "
+            f"{smoothing_value!r}")
     return spec(loss, teacher, noise_value, smoothing_value)
 
 
@@ -244,23 +206,42 @@ def _validate(values):
     return MODEL.variants[0].validate(values, MODEL.name)
 
 
-def _compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
-    from ..dmft.glm import solve_gd
+_OBSERVABLES = {
+    "train_loss": "average training loss Σ_μ ℓ(y_μ, h_μ)/n",
+    "train_error": "misclassified training fraction (classification) or training MSE (regression)",
+    "test_error": "misclassification rate on a fresh sample (classification) or test MSE "
+                  "including label noise (regression)",
+    "test_loss": "expected loss on a fresh sample",
+    "norm": "||θ||²/d",
+    "overlap": "θ·θ*/d",
+    "cosine": "overlap / sqrt(norm signal)",
+}
 
-    how = _method(method, MODEL.name)
-    times = values["time"]
 
-    def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
-        result = solve_gd(theory_spec(p.loss, p.teacher, g["noise"], g["smoothing"], MODEL.name),
-                          alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
-                          signal=g["signal"], noise=g["noise"], batch=g["batch"],
-                          persistence=g["persistence"], paths=int(g["paths"]), seed=int(g["seed"]),
-                          method=how)
-        return result, (lambda arr: arr[k])
+def schedule_compute(solver: str, spec_of, model_name: str, observables, **extra):
+    """A numeric variant's ``compute`` for a DMFT of (S)GD: one solve of ``asymptotics.dmft.glm.<solver>``
+    per group of points sharing everything but ``time``; ``spec_of(params, group)`` gives its
+    numeric loss/teacher spec. Shared by dmft-glm and dmft-gmm."""
 
-    return grouped_trajectories(values, batch, _GROUP, run, tuple(MODEL.observables), method)
+    def compute(p, values, batch, method):
+        from ..dmft import glm
+        from ..dmft.evaluation import grouped_trajectories
+
+        how = _method(method, model_name)
+        times = values["time"]
+
+        def run(g, idx):
+            k = np.rint(times[idx] / g["step"]).astype(int)
+            result = getattr(glm, solver)(
+                spec_of(p, g), alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1),
+                lam=g["lam"], signal=g["signal"], noise=g["noise"], batch=g["batch"],
+                persistence=g["persistence"], paths=int(g["paths"]), seed=int(g["seed"]), method=how,
+                **extra)
+            return result, (lambda arr: arr[k])
+
+        return grouped_trajectories(values, batch, _GROUP, run, tuple(observables), method)
+
+    return compute
 
 
 _BIB_CCM = """@article{celentano2021high,
@@ -291,7 +272,10 @@ MODEL = register(Model(
                 "causally on sampled paths (or by damped iteration on the whole history)",
                 example={"alpha": 2.0, "time": 2.0, "step": 0.25, "lam": 0.0, "loss": "logistic",
                          "teacher": "sign", "batch": 0.5, "paths": 400},
-                compute=_compute, equations=_EQUATIONS),
+                compute=schedule_compute(
+                    "solve_gd", lambda p, g: theory_spec(p.loss, p.teacher, g["noise"], g["smoothing"],
+                                                         "dmft-glm"),
+                    "dmft-glm", _OBSERVABLES), equations=_EQUATIONS),
     ),
     references=(
         Reference("celentano2021high", _BIB_CCM,
@@ -307,14 +291,5 @@ MODEL = register(Model(
                   "discrete-time (constant step) DMFT equations, proof [abstract read only]"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],
-    observables={
-        "train_loss": "average training loss Σ_μ ℓ(y_μ, h_μ)/n",
-        "train_error": "misclassified training fraction (classification) or training MSE (regression)",
-        "test_error": "misclassification rate on a fresh sample (classification) or test MSE "
-                      "including label noise (regression)",
-        "test_loss": "expected loss on a fresh sample",
-        "norm": "||θ||²/d",
-        "overlap": "θ·θ*/d",
-        "cosine": "overlap / sqrt(norm signal)",
-    },
+    observables=_OBSERVABLES,
 ))

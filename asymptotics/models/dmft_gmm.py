@@ -55,7 +55,8 @@ import numpy as np
 
 from ..validation import Interval, OneOf, param
 from ._registry import Model, Reference, Variant, register
-from .dmft_glm import _BIB_GERBELOT, _BIB_MKUZ, LOSSES, Schedule, _method, check_schedule, theory_spec
+from .dmft_glm import (_BIB_GERBELOT, _BIB_MKUZ, LOSSES, Schedule, _method, check_schedule,
+                       schedule_compute, theory_spec)
 
 _POS = Interval(0, np.inf)
 _NONNEG = Interval(0, np.inf, low_closed=True)
@@ -93,7 +94,6 @@ class Params(Schedule):
         check_schedule(self, "dmft-gmm")
 
 
-_GROUP = ("alpha", "step", "lam", "noise", "signal", "batch", "persistence", "smoothing", "paths", "seed")
 
 
 def solve(params: Params | None = None, *, time=None, **kwargs):
@@ -112,24 +112,15 @@ def solve(params: Params | None = None, *, time=None, **kwargs):
                          method=_method(method, MODEL.name), name=MODEL.name)
 
 
-def _compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
-    from ..dmft.glm import solve_mixture
-
-    how = _method(method, MODEL.name)
-    times = values["time"]
-
-    def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
-        result = solve_mixture(theory_spec(p.loss, "sign", 0.0, g["smoothing"], MODEL.name),
-                               alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
-                               signal=g["signal"], noise=g["noise"], batch=g["batch"],
-                               persistence=g["persistence"], paths=int(g["paths"]), seed=int(g["seed"]),
-                               method=how, name=MODEL.name)
-        return result, (lambda arr: arr[k])
-
-    return grouped_trajectories(values, batch, _GROUP, run, tuple(MODEL.observables), method)
-
+_OBSERVABLES_GMM = {
+    "train_loss": "average loss Σ_μ ℓ(y_μ, h_μ)/n over all training samples",
+    "train_error": "misclassified fraction of the training set",
+    "test_error": "misclassification rate on a fresh sample, Φ(-m/sqrt(Δ C))",
+    "test_loss": "expected loss on a fresh sample",
+    "norm": "||θ||²/d",
+    "overlap": "θ·v*/d",
+    "cosine": "overlap / sqrt(norm signal)",
+}
 
 _BIB_MKLUZ = """@inproceedings{mignacco2020role,
   title={The role of regularization in classification of high-dimensional noisy {G}aussian mixture},
@@ -149,7 +140,9 @@ MODEL = register(Model(
                 "causally on sampled paths (square loss at b = 1: closed form)",
                 example={"alpha": 2.0, "time": 2.0, "step": 0.25, "noise": 0.5, "loss": "logistic",
                          "batch": 0.3, "paths": 400},
-                compute=_compute, equations=_EQUATIONS),
+                compute=schedule_compute(
+                    "solve_mixture", lambda p, g: theory_spec(p.loss, "sign", 0.0, g["smoothing"], "dmft-gmm"),
+                    "dmft-gmm", _OBSERVABLES_GMM, name="dmft-gmm"), equations=_EQUATIONS),
     ),
     references=(
         Reference("mignacco2020dynamical", _BIB_MKUZ,
@@ -164,13 +157,5 @@ MODEL = register(Model(
                   "discrete-time DMFT of SGD with selection variables, proof [abstract read only]"),
     ),
     conventions=__doc__.split("\n\n", 1)[1],
-    observables={
-        "train_loss": "average loss Σ_μ ℓ(y_μ, h_μ)/n over all training samples",
-        "train_error": "misclassified fraction of the training set",
-        "test_error": "misclassification rate on a fresh sample, Φ(-m/sqrt(Δ C))",
-        "test_loss": "expected loss on a fresh sample",
-        "norm": "||θ||²/d",
-        "overlap": "θ·v*/d",
-        "cosine": "overlap / sqrt(norm signal)",
-    },
+    observables=_OBSERVABLES_GMM,
 ))

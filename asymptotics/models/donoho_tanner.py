@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..symbolic import System, Unknown
-from ..validation import Interval, OneOf, param
+from ..validation import Interval, OneOf, param, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 from .lasso import REFERENCES as _LASSO_REFS
@@ -65,7 +65,7 @@ def system(constraint: str) -> System:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     delta: float = param(domain=Interval(0, 1), doc="undersampling ratio n/N", symbol="δ")
     constraint: str = param("signed", domain=OneOf(CONSTRAINTS),
                             doc="'signed' (basis pursuit) or 'nonnegative' (x >= 0 known)")

@@ -53,9 +53,10 @@ import sympy as sp
 
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown, tensor
-from ..symbolic.functions import Sigmoid, Softplus
-from ..validation import Array, Interval, OneOf, param
-from ._classification import FLIP_DOMAIN, LINK_DOMAIN, Phi, label_mean, phi, prox_logistic
+from .. import vocabulary
+from ..validation import Array, Interval, OneOf, param, Parameters
+from ..vocabulary import LINKS, LOSSES
+from ._classification import FLIP_DOMAIN, LINK_DOMAIN, label_mean, phi
 from ._registry import Model, Reference, Variant, register
 
 alpha, lam, signal, flip = sp.symbols("alpha lam signal flip", nonnegative=True)
@@ -67,7 +68,6 @@ q, V = sp.exp(log_q), sp.exp(log_v)
 m = cos * sp.sqrt(signal * q)
 s_, z_ = sp.symbols("s_erm z_erm", real=True)
 
-LOSSES = ("square", "logistic", "hinge")
 XI_MAX = 10         # |xi| <= 10 holds all but 1.5e-23 of the Gaussian mass
 PIECE_ORDER = 48    # Gauss–Legendre nodes per smooth piece
 LINK_ORDER = 40     # Gauss–Hermite nodes for the logistic teacher's inner average
@@ -76,32 +76,25 @@ SPACE_2D = tensor((s_, "uniform", PIECE_ORDER), (z_, "normal", LINK_ORDER), name
 
 
 def _prox(loss: str, u):
-    """``P(u) = prox_{V L}(u)``, its derivative in u (None: by sympy.diff), L(u) and L'(0)."""
-    if loss == "square":
-        return (u + V) / (1 + V), None, (1 - u) ** 2 / 2, -1
-    if loss == "logistic":
-        p = -prox_logistic(-u, V)
-        return p, None, Softplus(-u), sp.Rational(-1, 2)
-    if loss == "hinge":
-        p = sp.Piecewise((u + V, u < 1 - V), (1, u <= 1), (u, True))
-        dp = sp.Piecewise((1, u < 1 - V), (0, u <= 1), (1, True))
-        return p, dp, sp.Piecewise((1 - u, u < 1), (0, True)), -1
-    raise ValueError(f"unknown loss {loss!r}")
+    """``P(u) = prox_{V L}(u)``, its derivative in u, L(u) and L'(0), from the vocabulary."""
+    declared = LOSSES[loss]
+    p, dp = declared.prox_at(u, V)
+    return p, dp, declared.value(u), declared.slope_at_zero
 
 
 def _channel(link: str, xi):
-    """(Z0, dZ0/dmu) at standardised cavity field xi, and the space they need."""
+    """(Z0, dZ0/dmu) at standardised cavity field xi, and whether they need the 2-D space."""
     mu = cos * sp.sqrt(signal) * xi           # m xi/sqrt q
     v = signal * (1 - cos ** 2)               # signal - m²/q
-    if link == "sign":
-        return flip + (1 - 2 * flip) * Phi(mu / sp.sqrt(v)), (1 - 2 * flip) * phi(mu / sp.sqrt(v)) / sp.sqrt(v), False
-    if link == "probit":
-        w = sp.sqrt(1 + v)
-        return flip + (1 - 2 * flip) * Phi(mu / w), (1 - 2 * flip) * phi(mu / w) / w, False
-    if link == "logistic":
-        inner = Sigmoid(mu + sp.sqrt(v) * z_)
-        return flip + (1 - 2 * flip) * inner, (1 - 2 * flip) * inner * (1 - inner), True
-    raise ValueError(f"unknown link {link!r}")
+    declared = LINKS[link]
+    two_d = declared.smoothed is None
+    # E_z f(mu + sqrt(v) z): the link's closed form, else a Gauss–Hermite average over z
+    smoothed = (declared.smoothed if not two_d
+                else declared.probability.xreplace({vocabulary.U: vocabulary.MU + sp.sqrt(vocabulary.VAR) * z_}))
+    at = {vocabulary.MU: mu, vocabulary.VAR: v}
+    z0 = smoothed.xreplace(at)
+    dz0 = sp.diff(smoothed, vocabulary.MU).xreplace(at)
+    return flip + (1 - 2 * flip) * z0, (1 - 2 * flip) * dz0, two_d
 
 
 def _clip(x):
@@ -121,11 +114,16 @@ def _integral(integrand, breakpoints, lo=-XI_MAX, hi=XI_MAX, two_d=False):
 
 
 def _breakpoints(loss: str):
-    """Sorted points where the integrands are not smooth (0 and, for the hinge, its kinks)."""
-    if loss != "hinge":
+    """Sorted points (in xi) where the integrands are not smooth: 0, where the teacher channel
+    varies fastest, merged with the loss's prox kinks omega_k = sqrt(q) xi (increasing in k)."""
+    kinks = [k / sp.sqrt(q) for k in LOSSES[loss].kinks_at(V)]
+    if not kinks:
         return [sp.Integer(0)]
-    k1, k2 = (1 - V) / sp.sqrt(q), 1 / sp.sqrt(q)  # omega = 1 - V and omega = 1; k1 < k2
-    return [sp.Min(0, k1), sp.Max(k1, sp.Min(0, k2)), sp.Max(0, k2)]
+    # the sorted merge of 0 into k_1 < ... < k_m, written with Min/Max (the sign of each k is
+    # unknown symbolically): min(0, k_1), max(k_1, min(0, k_2)), ..., max(0, k_m)
+    merged = [sp.Min(0, kinks[0])]
+    merged += [sp.Max(lo, sp.Min(0, hi)) for lo, hi in zip(kinks[:-1], kinks[1:])]
+    return merged + [sp.Max(0, kinks[-1])]
 
 
 _SYSTEMS: dict = {}
@@ -242,12 +240,13 @@ def system(loss: str, link: str, general: bool = False) -> System:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     alpha: float = param(domain=Interval(0, np.inf), doc="sample ratio n/d", symbol="α")
     lam: float = param(domain=Interval(0, np.inf),
                        doc="ridge penalty: (lam/2)||w||² added to the sum (not the mean) of the losses",
                        symbol="λ", aliases=("lambda",))
-    loss: str = param("logistic", domain=OneOf(LOSSES), doc="'square', 'logistic' or 'hinge' (margin losses)")
+    loss: str = param("logistic", domain=OneOf(tuple(LOSSES)),
+                     doc="margin loss: " + "; ".join(f"'{k}' {v.doc}" for k, v in LOSSES.items()))
     link: str = param("sign", domain=LINK_DOMAIN, doc="teacher link: 'sign', 'probit' or 'logistic'")
     signal: float = param(1.0, domain=Interval(0, np.inf),
                           doc="||w*||²/d: the variance of the teacher score <w*, x>/sqrt d", symbol="ρ")
@@ -255,7 +254,7 @@ class Params:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """x ~ N(0, Sigma) with Sigma given by its eigenvalues, the teacher b by its coordinates in
     Sigma's eigenbasis (finite p); scores x'w, no 1/sqrt(d)."""
 
@@ -263,23 +262,15 @@ class GeneralParams:
     lam: float = param(domain=Interval(0, np.inf),
                        doc="ridge penalty: (lam/2)||w||² added to the sum of the losses (scores x'w)",
                        symbol="λ", aliases=("lambda",))
-    loss: str = param("logistic", domain=OneOf(LOSSES), doc="'square', 'logistic' or 'hinge' (margin losses)")
+    loss: str = param("logistic", domain=OneOf(tuple(LOSSES)),
+                     doc="margin loss: " + "; ".join(f"'{k}' {v.doc}" for k, v in LOSSES.items()))
     link: str = param("sign", domain=LINK_DOMAIN, doc="teacher link f of the score x'b")
     flip: float = param(0.0, domain=FLIP_DOMAIN, doc="label-flip probability", symbol="ε")
-    eigenvalues: np.ndarray = param(domain=Array(Interval(0, np.inf, low_closed=True)),
-                                    doc="eigenvalues of Sigma (length p)")
     target: np.ndarray = param(domain=Array(Interval()), doc="teacher b in Sigma's eigenbasis (length p); "
                                "the score's power b'Sigma b plays the role of signal")
 
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        return spectra.expand_spectrum_argument(values)
-
     def check(self):
-        spectra.check_spectrum_arrays("erm", self.eigenvalues, target=self.target)
+        super().check()
         if not np.any(self.eigenvalues * self.target ** 2 > 0):
             from ..validation import ParameterError
             raise ParameterError("erm: the teacher has no power (b'Sigma b = 0); give a non-zero 'target'")
@@ -317,7 +308,8 @@ MODEL = register(Model(
                       prepare=lambda p: {"dim_erm": float(p.eigenvalues.size),
                                          "power_erm": float(np.sum(p.eigenvalues * p.target ** 2))},
                       example={"n": 150, "lam": 1.0, "loss": "logistic", "link": "sign", "flip": 0.05,
-                               "spectrum": "power-law:p=200,decay=1.2,source=0.5"})),
+                               "spectrum": "power-law:p=200,decay=1.2,source=0.5"},
+                      observables={"signal": "b'Sigma b, the teacher score's power"})),
     references=(
         Reference("aubin2020generalization", _BIB_AUBIN,
                   "Sec. 2-3: replica fixed point for ERM in GLMs with ridge penalty (m, q, V and hats)"),

@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import System
-from ..validation import Interval, param
+from ..validation import Interval, param, Parameters
 from ._classification import pos2_unit
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
@@ -43,7 +43,7 @@ SYSTEM = System(
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     kappa: float = param(0.0, domain=Interval(0, np.inf, low_closed=True),
                          doc="margin kappa (patterns x ~ N(0, I_p), unit-norm weights)", symbol="κ",
                          aliases=("margin",))

@@ -55,8 +55,8 @@ import sympy as sp
 
 from .. import spectra
 from ..integrals import marchenko_pastur_batch
-from ..symbolic import Average, ParametricQuadratureSpace, System
-from ..validation import Array, Interval, ParameterError, param
+from ..symbolic import Average, Bound, ParametricQuadratureSpace, System
+from ..validation import Interval, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
 
 _POS = Interval(0, np.inf)
@@ -118,11 +118,15 @@ ISOTROPIC = System(
         "train_error": _train,
         "norm": _norm,
     },
+    # time sqrt(gamma) <= MAX_TIME_SQRT_GAMMA: where the Marchenko–Pastur quadrature is accurate
+    bounds=(Bound(time, "below", MAX_TIME_SQRT_GAMMA / sp.sqrt(gamma), inclusive=True,
+                  meaning="the quadrature's accuracy limit time*sqrt(gamma); the time -> inf limit "
+                          "is the 'ridge' model"),),
 )
 
 
 @dataclass(frozen=True, kw_only=True)
-class IsotropicParams:
+class IsotropicParams(Parameters):
     """x ~ N(0, I_p), p/n -> gamma; gradient descent (step > 0) or flow (step = 0) from b = 0."""
 
     gamma: float = param(domain=_POS, doc="aspect ratio p/n", symbol="γ")
@@ -137,23 +141,10 @@ class IsotropicParams:
                         "0 = gradient flow", symbol="η", aliases=("learning_rate",))
 
     def check(self):
-        step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
-        if not np.all(np.isfinite(time_)):
+        if not np.all(np.isfinite(np.asarray(self.time, float))):
             raise ParameterError("gd-least-squares: parameter 'time' must be finite (time -> inf is "
                                  "the 'ridge' model at the same lam)")
-        if np.any(time_ * np.sqrt(float(np.max(self.gamma))) > MAX_TIME_SQRT_GAMMA):
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must satisfy time*sqrt(gamma) <= {MAX_TIME_SQRT_GAMMA:.3g} "
-                f"(the quadrature's accuracy limit; the time -> inf limit is the 'ridge' model); "
-                f"got time={float(np.max(time_)):g}")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            k = np.where(step_ > 0, time_ / np.where(step_ > 0, step_, 1.0), 0.0)
-        bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-        if np.any(bad):
-            i = np.flatnonzero(bad.ravel())[0]
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must be a whole number of steps (time/step an "
-                f"integer) for gradient descent; got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+        whole_steps(self.time, self.step, flow_allowed=True)
 
 
 def _prepare(p) -> dict:
@@ -167,7 +158,7 @@ def _prepare(p) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """x ~ N(0, Σ) with Σ given by its eigenvalues, β by its coordinates in Σ's eigenbasis; gradient
     descent (step > 0) solved by the DMFT."""
 
@@ -178,26 +169,10 @@ class GeneralParams:
     lam: float = param(0.0, domain=_NONNEG, doc="per-sample ridge penalty, as in the isotropic variant",
                        symbol="λ", aliases=("lambda",))
     noise: float = param(1.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
-    eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length p)")
-    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
-
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        return spectra.expand_spectrum_argument(values)
 
     def check(self):
-        spectra.check_spectrum_arrays("gd-least-squares", self.eigenvalues, target=self.target)
-        step_, time_ = np.broadcast_arrays(np.asarray(self.step, float), np.asarray(self.time, float))
-        k = time_ / step_
-        bad = np.abs(k - np.round(k)) > 1e-8 * np.maximum(1.0, k)
-        if np.any(bad):
-            i = np.flatnonzero(bad.ravel())[0]
-            raise ParameterError(
-                f"gd-least-squares: parameter 'time' must be a whole number of steps (time/step an "
-                f"integer); got time={time_.ravel()[i]!r}, step={step_.ravel()[i]!r}")
+        super().check()
+        whole_steps(self.time, self.step)
 
 
 def _general_compute(p, values, batch, method):

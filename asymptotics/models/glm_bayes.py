@@ -48,8 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..symbolic import Average, System, Unknown, gaussian_panels, log_ndtr
-from ..validation import Integer, Interval, OneOf, ParameterError, param
+from ..symbolic import Average, Bound, System, Unknown, gaussian_panels, log_ndtr
+from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 from .spiked_wigner import free_entropy_fn, overlap_fn
@@ -131,6 +131,9 @@ def system(prior: str, channel: str) -> System:
             "perfect_recovery_threshold": sp.Piecewise((alpha_i, first), (sp.oo, True)),
         },
         iteration=iteration,
+        # the linear channel y = <w*, x> + noise needs noise > 0 (the channel's likelihood)
+        bounds=(Bound(noise, "above", sp.S.Zero, meaning="the linear channel's noise variance"),)
+        if channel == "linear" else (),
     )
 
 
@@ -205,7 +208,7 @@ def _prepare(p):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     alpha: float = param(domain=Interval(0, np.inf), doc="samples per dimension n/d", symbol="α")
     prior: str = param("gaussian", domain=OneOf(PRIORS), doc="prior of the teacher weights")
     channel: str = param("sign", domain=OneOf(CHANNELS),
@@ -218,10 +221,7 @@ class Params:
     iteration: float = param(np.inf, domain=Integer(0, np.inf, True, True),
                              doc="GAMP iteration t (inf: the fixed point)", symbol="t")
 
-    def check(self):
-        if self.channel == "linear" and np.any(np.asarray(self.noise) <= 0):
-            raise ParameterError("glm-bayes: parameter 'noise' must be in (0, inf) for the linear "
-                                 f"channel; got {self.noise!r}")
+    # noise > 0 for the linear channel: a bound of that channel's System
 
 
 _BIB_BKMMZ = """@article{barbier2019optimal,

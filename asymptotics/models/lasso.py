@@ -57,8 +57,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..symbolic import System, Unknown
-from ..validation import Array, Integer, Interval, OneOf, ParameterError, param
+from ..symbolic import Bound, System, Unknown
+from ..symbolic.functions import ndtr
+from ..validation import Array, Integer, Interval, OneOf, param, ParameterError, Parameters
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 
@@ -92,6 +93,19 @@ def _observables(mse, df, tau, a):
     }
 
 
+_a_min = sp.Symbol("a_min", nonnegative=True)
+_dz_at = 2 * ((1 + _a_min ** 2) * ndtr(-_a_min) - _a_min * sp.exp(-_a_min ** 2 / 2) / sp.sqrt(2 * sp.pi))
+#: alpha_min(delta): the root in a of 2[(1 + a²)Φ(-a) - a φ(a)] = delta (the left side decreases
+#: from 1 at a = 0), below which the state evolution diverges (tau = inf); 0 when delta >= 1.
+DIVERGENCE = System(
+    parameters=(delta,),
+    unknowns=(Unknown(_a_min, guess=sp.Piecewise((0, delta >= 1), (sp.sqrt(2 * sp.log(1 + 1 / delta)), True)),
+                      lower=0.0, doc="threshold multiplier at which the state evolution diverges"),),
+    equations=(sp.Piecewise((_a_min, delta >= 1), (_dz_at - delta, True)),),
+    observables={"alpha_min": sp.Piecewise((0, delta >= 1), (_a_min, True))},
+)
+
+
 @functools.lru_cache(maxsize=None)
 def alpha_system(prior: str) -> System:
     tau = sp.sqrt(tau2)
@@ -106,6 +120,8 @@ def alpha_system(prior: str) -> System:
         equations=(sp.Eq(tau2, noise + mse / delta),),
         observables=_observables(mse, df, tau, alpha),
         iteration=iteration,
+        bounds=(Bound(alpha, "above", DIVERGENCE, observable="alpha_min",
+                      meaning="below it the state evolution diverges: tau = inf"),),
     )
 
 
@@ -126,28 +142,13 @@ def lam_system(prior: str) -> System:
     )
 
 
-def divergence_alpha(delta_value) -> np.ndarray:
-    """Root in alpha of 2[(1 + a^2) Phi(-a) - a phi(a)] = delta, below which tau = inf (0 when
-    delta >= 1); vectorized bisection (the left side decreases in a)."""
-    from scipy.special import ndtr
-
-    d = np.asarray(delta_value, dtype=float)
-    lo, hi = np.zeros_like(d), np.full_like(d, 40.0)
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        val = 2 * ((1 + mid ** 2) * ndtr(-mid) - mid * np.exp(-mid ** 2 / 2) / np.sqrt(2 * np.pi))
-        above = val > d
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    return np.where(d >= 1, 0.0, (lo + hi) / 2)
-
-
 _DOC_PRIOR = ("signal prior: 'bernoulli-gaussian' (0 w.p. 1-eps, else N(0,1)), 'three-point' "
               "(0 w.p. 1-eps, else +-1), 'empirical' (atoms prior_values/prior_weights); or a Prior, "
               "an array of samples, or a sympy density (see asymptotics.priors)")
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriorParams:
+class PriorParams(Parameters):
     """The signal prior: a name, or atoms (``prior='empirical'``); shared by the sparse models."""
 
     eps: float = param(0.1, domain=Interval(0, 1, True, True),
@@ -201,17 +202,8 @@ class AlphaParams(_Common):
 
     alpha: float = param(domain=_POS, doc="threshold multiplier: theta = alpha tau", symbol="α")
 
-    def check(self):
-        super().check()
-        d, a = np.broadcast_arrays(np.asarray(self.delta, dtype=float),
-                                   np.asarray(self.alpha, dtype=float))
-        lo = divergence_alpha(d)
-        bad = (a <= lo).ravel()
-        if bad.any():
-            k = np.flatnonzero(bad)[0]
-            raise ParameterError(
-                f"lasso: parameter 'alpha' must be > {lo.ravel()[k]:.6g} at delta = {d.ravel()[k]:g} "
-                f"(below it the state evolution diverges: tau = inf); got {a.ravel()[k]!r}")
+    # alpha > alpha_min(delta) (the state evolution diverges below it) is a System bound: see
+    # alpha_system
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,7 +43,7 @@ import sympy as sp
 
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, param
+from ..validation import Array, Interval, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
@@ -127,7 +127,7 @@ _DOC_LAM = "per-sample ridge penalty on the N projected features (MM's λ for a 
 
 
 @dataclass(frozen=True, kw_only=True)
-class IsotropicParams:
+class IsotropicParams(Parameters):
     """Σ = I_d; N/d -> psi1, n/d -> psi2."""
 
     psi1: float = param(domain=_POS, doc="number of random features over dimension, N/d", symbol="ψ₁")
@@ -138,7 +138,7 @@ class IsotropicParams:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """Σ by its eigenvalues, β by its coordinates in Σ's eigenbasis; n samples, N features."""
 
     n: float = param(domain=_POS, doc="number of samples")
@@ -147,15 +147,6 @@ class GeneralParams:
     noise: float = param(0.0, domain=_NONNEG, doc="label-noise variance Var ε", symbol="σ²")
     eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length d)")
     target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length d)")
-
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        return spectra.expand_spectrum_argument(values)
-
-    def check(self):
-        spectra.check_spectrum_arrays("linear-random-features", self.eigenvalues, target=self.target)
 
 
 _BIB_BACH = """@article{bach2024high,

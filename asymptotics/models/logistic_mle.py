@@ -37,7 +37,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, Bound, System, Unknown, gaussian
-from ..validation import Interval, param
+from ..validation import Interval, param, Parameters
 from ._classification import prox_logistic, separability_system, sigmoid
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
@@ -93,7 +93,7 @@ SYSTEM = System(
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     """x ~ N(0, I_p/n), logistic labels, no intercept."""
 
     kappa: float = param(domain=Interval(0, 1), doc="dimension ratio p/n", symbol="κ")

@@ -58,7 +58,7 @@ import sympy as sp
 
 from .. import spectra
 from ..symbolic import Average, Bound, System, Unknown
-from ..validation import Array, Interval, ParameterError, param
+from ..validation import Array, Interval, param, ParameterError, Parameters
 from ._classification import (FLIP_DOMAIN, LINK_DOMAIN, error_moment, label_mean, margin_moment,
                               separability_system)
 from . import _bibliography as bibliography
@@ -222,26 +222,18 @@ def general_system(link: str) -> System:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """x ~ N(0, Sigma) in R^p with Sigma given by its eigenvalues and theta* by its coordinates in
     Sigma's eigenbasis; n samples (finite p, the deterministic equivalent)."""
 
     n: float = param(domain=Interval(0, np.inf), doc="number of samples (psi = p/n)")
     link: str = param("sign", domain=LINK_DOMAIN, doc="label link f of the score <theta*, x>")
     flip: float = param(0.0, domain=FLIP_DOMAIN, doc="label-flip probability", symbol="ε")
-    eigenvalues: np.ndarray = param(domain=Array(Interval(0, np.inf, low_closed=True)),
-                                    doc="eigenvalues of Sigma (length p)")
     target: np.ndarray = param(domain=Array(Interval()),
                                doc="theta* in Sigma's eigenbasis (length p); signal = theta*'Sigma theta*")
 
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        return spectra.expand_spectrum_argument(values)
-
     def check(self):
-        spectra.check_spectrum_arrays("max-margin", self.eigenvalues, target=self.target)
+        super().check()
         if not np.any(self.eigenvalues * self.target ** 2 > 0):
             raise ParameterError("max-margin: the teacher has no power (theta*'Sigma theta* = 0); "
                                  "give a non-zero 'target'")
@@ -254,7 +246,7 @@ def _prepare_general(p) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     """Isotropic Gaussian features, labels from a link of <theta*, x> with optional flips."""
 
     psi: float = param(domain=Interval(0, np.inf), doc="overparametrization ratio p/n", symbol="ψ")
@@ -291,7 +283,11 @@ MODEL = register(Model(
         Variant("general", GeneralParams, lambda p: general_system(p.link),
                 "x ~ N(0, Sigma) at finite p (spectrum, teacher coordinates), n samples",
                 prepare=_prepare_general,
-                example={"n": 100, "flip": 0.1, "spectrum": "power-law:p=300,decay=1.2,source=0.5"}),
+                example={"n": 100, "flip": 0.1, "spectrum": "power-law:p=300,decay=1.2,source=0.5"},
+                observables={
+                    "score_variance": "Var(<theta_hat, x>) for the unit-norm theta_hat (c1² + c2²)",
+                    "signal": "theta*'Sigma theta*, the teacher score's power",
+                    "max_samples": "p/psi*: the largest n at which the data are separable"}),
     ),
     references=(
         Reference("montanari2025generalization", _BIB_MRSY,

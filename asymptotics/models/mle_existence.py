@@ -27,7 +27,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, gaussian
-from ..validation import Interval, param
+from ..validation import Interval, param, Parameters
 from ._classification import HERMITE_ORDER, pos2_unit, sigmoid
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
@@ -55,7 +55,7 @@ SYSTEM = System(
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     intercept: float = param(0.0, domain=Interval(-np.inf, np.inf), doc="beta0, the true intercept",
                              symbol="β₀", aliases=("beta0",))
     signal: float = param(1.0, domain=Interval(0, np.inf, low_closed=True),

@@ -59,7 +59,7 @@ import sympy as sp
 
 from ..activations import ActivationDomain, activation
 from ..symbolic import System, Unknown
-from ..validation import Interval, ParameterError, param
+from ..validation import Interval, param, ParameterError, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
@@ -136,7 +136,7 @@ SYSTEM = System(
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     """Mei–Montanari random features ridge regression; N/d -> psi1, n/d -> psi2."""
 
     psi1: float = param(domain=_POS, doc="number of random features over dimension, N/d", symbol="ψ₁")

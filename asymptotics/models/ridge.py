@@ -41,7 +41,7 @@ import sympy as sp
 
 from .. import spectra
 from ..symbolic import Average, ParamSpace, System, Unknown
-from ..validation import Array, Interval, param
+from ..validation import Interval, param, Parameters
 from . import _bibliography as bibliography
 from ._registry import Model, Reference, Variant, register
 
@@ -137,7 +137,7 @@ _DOC_NOISE = "label-noise variance Var ε"
 
 
 @dataclass(frozen=True, kw_only=True)
-class IsotropicParams:
+class IsotropicParams(Parameters):
     """Σ = I_p, p/n -> gamma."""
 
     gamma: float = param(domain=_POS, doc="aspect ratio p/n", symbol="γ")
@@ -147,24 +147,12 @@ class IsotropicParams:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GeneralParams:
+class GeneralParams(spectra.SpectrumParameters):
     """Σ given by its eigenvalues, β by its coordinates in Σ's eigenbasis (finite p)."""
 
     n: float = param(domain=_POS, doc="number of samples")
     lam: float = param(0.0, domain=_NONNEG, doc=_DOC_LAM, symbol="λ", aliases=("lambda",))
     noise: float = param(1.0, domain=_NONNEG, doc=_DOC_NOISE, symbol="σ²")
-    eigenvalues: np.ndarray = param(domain=Array(_NONNEG), doc="eigenvalues of Σ (length p)")
-    target: np.ndarray = param(domain=Array(Interval()), doc="β in Σ's eigenbasis (length p)")
-
-    conveniences = {"spectrum": ("eigenvalues", "target")}
-
-    @classmethod
-    def expand(cls, values: dict) -> dict:
-        """Accept ``spectrum=`` (a :class:`~asymptotics.spectra.Spectrum` or its string form)."""
-        return spectra.expand_spectrum_argument(values)
-
-    def check(self):
-        spectra.check_spectrum_arrays("ridge", self.eigenvalues, target=self.target)
 
 
 _BIB_HMRT = """@article{hastie2022surprises,

@@ -38,8 +38,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..outcome import NumericOutput
 from ..symbolic import Average, ParametricQuadratureSpace, System
-from ..validation import Integer, Interval, ParameterError, param
+from ..validation import Integer, Interval, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
 
 _NONNEG = Interval(0, np.inf, low_closed=True)
@@ -116,7 +117,7 @@ e(t) = -\int_0^t \xi'(C(t,s)) R(t,s)\,ds,\quad \xi(q) = q^p/2
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     """Pure spherical p-spin, random start; gradient flow (temperature 0) or Langevin dynamics."""
 
     time: float = param(domain=_NONNEG, doc="time t of the (continuous-time) dynamics", symbol="t")
@@ -179,16 +180,16 @@ def _compute(params, values, batch, method):
                             int(np.sum(closed)))
     if out is None:
         return exact
-    merged = {"observables": {}, "method": exact["method"] + "+" + out["method"]}
-    for key in ("status", "residual", "iterations"):
-        arr = np.empty(batch, dtype=np.asarray(out[key]).dtype)
-        arr[closed], arr[~closed] = exact[key], out[key]
-        merged[key] = arr
-    for name in names:
-        arr = np.empty(batch)
-        arr[closed], arr[~closed] = exact["observables"][name], out["observables"][name]
-        merged["observables"][name] = arr
-    return merged
+    exact, out = exact.broadcast(int(np.sum(closed))), out.broadcast(int(np.sum(~closed)))
+
+    def merge(a, b):
+        arr = np.empty(batch, dtype=np.asarray(b).dtype)
+        arr[closed], arr[~closed] = a, b
+        return arr
+
+    return NumericOutput({name: merge(exact.observables[name], out.observables[name]) for name in names},
+                         merge(exact.status, out.status), merge(exact.residual, out.residual),
+                         merge(exact.iterations, out.iterations), exact.method + "+" + out.method)
 
 
 _BIB_CK = """@article{cugliandolo1993analytical,

@@ -53,13 +53,15 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import Average, System, Unknown, expit, gaussian_panels, logcosh, softplus
-from ..validation import Integer, Interval, OneOf, param
+from ..validation import Integer, Interval, OneOf, param, Parameters
+from .. import vocabulary
 from . import _amp
 from ._registry import Model, Reference, Variant, register
 
-PRIORS = ("rademacher", "gaussian", "sparse-rademacher")
+PRIORS = tuple(vocabulary.SPIKE_DENOISERS)
 
-snr, eps, init, iteration = sp.symbols("snr eps init iteration", nonnegative=True)
+snr, init, iteration = sp.symbols("snr init iteration", nonnegative=True)
+eps = vocabulary.SPIKE_EPS
 g = sp.Symbol("gamma", nonnegative=True)
 y = sp.Symbol("y", real=True)
 z = sp.Symbol("z", real=True)
@@ -71,20 +73,13 @@ G_GUESS, G_BAYES, G_MIN, G_MAX, G_IT, G_LOW, FIRST = sp.symbols(
 
 
 def denoiser(prior: str, y_, g_):
-    """Posterior mean E[X | sqrt(g) X + Z = y] in sympy (stable form)."""
-    if prior == "rademacher":
-        return sp.tanh(sp.sqrt(g_) * y_)
-    if prior == "gaussian":
-        return sp.sqrt(g_) * y_ / (1 + g_)
-    a = 1 / sp.sqrt(eps)
-    b = sp.sqrt(g_) * y_
-    return a * sp.tanh(a * b) * expit(_log_odds(b, g_))
+    """Posterior mean E[X | sqrt(g) X + Z = y] in sympy (stable form; the vocabulary's)."""
+    return vocabulary.SPIKE_DENOISERS[prior](y_, g_)
 
 
 def _log_odds(b, g_):
     """log P(X != 0 | b)/P(X = 0 | b) for the sparse prior, b = sqrt(g) y."""
-    a = 1 / sp.sqrt(eps)
-    return sp.log(eps / (1 - eps)) + logcosh(a * b) - g_ * a ** 2 / 2
+    return vocabulary.log_odds_sparse(b, g_)
 
 
 def overlap_fn(prior: str, g_):
@@ -241,7 +236,7 @@ def _prepare(p):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Params:
+class Params(Parameters):
     snr: float = param(domain=Interval(0, np.inf, low_closed=True),
                        doc="signal-to-noise ratio: Y = sqrt(snr/n) x x' + W (BBP at snr = 1)",
                        symbol="λ²")

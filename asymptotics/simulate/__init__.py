@@ -1,7 +1,8 @@
 """Monte Carlo twins of the models: finite-size draws, real estimators, standard errors.
 
-One file per estimator family registers its simulators; every public module of this package is
-imported on first use, so a new simulator file needs no edit elsewhere.
+One file per estimator family registers its simulators; the modules that name a model
+(``model="ridge"``) are imported when that model is simulated, and every module when all are
+listed, so a new simulator file needs no edit elsewhere.
 """
 
 from __future__ import annotations
@@ -16,6 +17,23 @@ __all__ = ["SimulationResult", "Simulator", "point_seed", "register_simulator", 
            "simulate", "simulator_for"]
 
 _LOADED = False
+
+
+def _modules_mentioning(text: str) -> list[str] | None:
+    """Public modules of this package whose source contains ``text`` (None if unreadable)."""
+    import pathlib
+
+    out = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name == "runner":
+            continue
+        path = pathlib.Path(__path__[0]) / f"{info.name}.py"
+        try:
+            if text in path.read_text(encoding="utf-8"):
+                out.append(info.name)
+        except OSError:
+            return None
+    return out
 
 
 def _load_all() -> None:

@@ -14,8 +14,9 @@
 - ``logistic-mle``: the logistic MLE by Newton's method with a backtracking line search on the
   log-likelihood (it exists iff the data are not separable; a trial whose data turn out
   separable is reported as NaN).
-- ``erm``: ridge-penalized square, logistic (Newton) and hinge (exact box-constrained dual QP)
-  losses.
+- ``erm``: ridge-penalized ERM for every loss of the vocabulary: square (normal equations),
+  hinge (exact box-constrained dual QP), any smooth loss (logistic, squared hinge) by damped
+  Newton with the loss's derivatives generated from its sympy declaration.
 
 Test errors are exact given the estimate (functions of its cosine with the teacher; Gaussian
 integrals by scipy quadrature), never from a test sample.
@@ -23,11 +24,15 @@ integrals by scipy quadrature), never from a test sample.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
+import sympy as sp
 from scipy import integrate, optimize, special
 
+from .. import vocabulary
+from ..codegen import Kernel
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 
@@ -35,15 +40,18 @@ __all__ = ["hard_margin", "separable", "critical_sample_size", "label_draw", "te
            "logistic_mle"]
 
 
-# -- data -------------------------------------------------------------------------------------
+# -- data: links and losses from the vocabulary ----------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _link_kernel(link: str):
+    return Kernel([vocabulary.LINKS[link].probability], (vocabulary.U,))
+
+
 def _link(link: str, u):
-    if link == "sign":
-        return (u > 0).astype(float)
-    if link == "probit":
-        return special.ndtr(u)
-    if link == "logistic":
-        return special.expit(u)
-    raise ParameterError(f"unknown link {link!r}")
+    """P(y = +1 | u) of the vocabulary's link, vectorized (generated from its sympy form)."""
+    if link not in vocabulary.LINKS:
+        raise ParameterError(f"unknown link {link!r}")
+    u = np.asarray(u, dtype=float)
+    return np.broadcast_to(_link_kernel(link)({"u": u.reshape(-1)})[0], u.size).reshape(u.shape)
 
 
 def label_draw(rng, score, link: str, flip: float):
@@ -52,29 +60,48 @@ def label_draw(rng, score, link: str, flip: float):
     return np.where(rng.random(np.shape(score)) < prob, 1.0, -1.0)
 
 
+@functools.lru_cache(maxsize=None)
+def _direction_error_kernel(link: str):
+    expr = vocabulary.LINKS[link].direction_error
+    return None if expr is None else Kernel([expr], (vocabulary.COS, vocabulary.SIGNAL))
+
+
 def test_error_from_cosine(cosine: float, link: str, signal: float, flip: float) -> float:
     """``P(y (c1 G + c2 Z) < 0)`` for a unit-norm direction with cosine ``c1`` to the teacher.
 
-    G, Z independent standard normals, y drawn from the link at score ``sqrt(signal) G``. Sign and
-    probit links in closed form (angles between Gaussians), logistic by quadrature.
+    G, Z independent standard normals, y drawn from the link at score ``sqrt(signal) G``. The
+    link's closed form where the vocabulary declares one (sign, probit: angles between
+    Gaussians), else by quadrature over G.
     """
     c1 = float(np.clip(cosine, -1.0, 1.0))
     c2 = math.sqrt(max(1.0 - c1 * c1, 0.0))
-    if link == "sign":
-        return flip + (1 - 2 * flip) * math.acos(c1) / math.pi
-    if link == "probit":
-        # y = sign(sqrt(s) G + N) (then flipped): the angle between sqrt(s) G + N and c1 G + c2 Z.
-        s = signal
-        corr = math.sqrt(s) * c1 / math.sqrt(s + 1)
-        return flip + (1 - 2 * flip) * math.acos(corr) / math.pi
+    closed = _direction_error_kernel(link)
+    if closed is not None:
+        value = closed({"cosine": np.array([c1]), "signal": np.array([float(signal)])})[0]
+        return flip + (1 - 2 * flip) * float(np.asarray(value).reshape(-1)[0])
 
     def integrand(g):
-        p_plus = flip + (1 - 2 * flip) * special.expit(math.sqrt(signal) * g)
+        p_plus = flip + (1 - 2 * flip) * float(_link(link, math.sqrt(signal) * g))
         wrong_if_plus = special.ndtr(-c1 * g / c2) if c2 > 0 else float(c1 * g < 0)
         return math.exp(-g * g / 2) / math.sqrt(2 * math.pi) * (
             p_plus * wrong_if_plus + (1 - p_plus) * (1 - wrong_if_plus))
 
     return integrate.quad(integrand, -40, 40, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _loss_kernel(loss: str):
+    """L, L', L'' of the vocabulary's margin loss, in the margin u."""
+    margin = vocabulary.LOSSES[loss].margin
+    d1 = sp.diff(margin, vocabulary.U)
+    return Kernel([margin, d1, sp.diff(d1, vocabulary.U)], (vocabulary.U,))
+
+
+def margin_loss(loss: str, margins, derivatives: int = 0):
+    """The margin loss L (and its first ``derivatives`` derivatives) at the given margins."""
+    m = np.asarray(margins, dtype=float).reshape(-1)
+    out = _loss_kernel(loss)({"u": m})
+    return tuple(np.broadcast_to(np.asarray(o, dtype=float), m.shape) for o in out[:derivatives + 1])
 
 
 # -- estimators -------------------------------------------------------------------------------
@@ -207,6 +234,7 @@ def _max_margin_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="max-margin", variant="isotropic", trial=_max_margin_trial,
+    observables=('margin', 'c1', 'c2', 'cosine', 'test_error'),
     sizes={"n": "number of samples; p = round(psi n)"},
     effective=lambda params, sizes: {"psi": _p_from_ratio(params.psi, sizes["n"], "max-margin", "psi")
                                      / sizes["n"]},
@@ -242,6 +270,7 @@ def _gardner_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gardner", variant="default", trial=_gardner_trial,
+    observables=('capacity', 'critical_psi'),
     sizes={"p": "dimension; the capacity is n_c/p with n_c found by bisection"},
     description="random ±1 labels on N(0, I_p) patterns; n_c = largest n whose first n patterns "
                 "have max-margin >= kappa (exact hard-margin SVM)",
@@ -274,6 +303,7 @@ def _logistic_mle_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="logistic-mle", variant="default", trial=_logistic_mle_trial,
+    observables=('alpha', 'sigma', 'lambda'),
     sizes={"n": "number of samples; p = round(kappa n)"},
     effective=lambda params, sizes: {"kappa": _p_from_ratio(params.kappa, sizes["n"], "logistic-mle", "kappa")
                                      / sizes["n"]},
@@ -304,6 +334,7 @@ def _mle_existence_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="mle-existence", variant="default", trial=_mle_existence_trial,
+    observables=('threshold',),
     sizes={"p": "number of covariates; threshold estimate p/n_c"},
     description="x ~ N(0, I_p), P(y = 1 | x) = sigmoid(intercept + x'b), ||b||² = signal; n_c = "
                 "largest n whose first n points are separable with an intercept (LP)",
@@ -330,6 +361,61 @@ def _hinge_ridge(a: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     return z.T @ res.x / lam
 
 
+def _ridge_fit(a: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    """Square loss: the normal equations (A'A + lam I) w = A'y."""
+    return np.linalg.solve(a.T @ a + lam * np.eye(a.shape[1]), a.T @ y)
+
+
+def _newton_fit(loss: str, a: np.ndarray, y: np.ndarray, lam: float, max_iterations: int = 200,
+                tol: float = 1e-10) -> np.ndarray:
+    """``argmin_w sum_i L(y_i a_i'w) + (lam/2)||w||²`` for a smooth margin loss of the vocabulary,
+    by damped Newton with the loss's generated derivatives (a generalized Hessian where L'' jumps,
+    as for the squared hinge). Convergence: Newton decrement²/2 below ``tol``."""
+    z = y[:, None] * a
+    w = np.zeros(a.shape[1])
+
+    def objective(v):
+        return float(np.sum(margin_loss(loss, z @ v)[0]) + 0.5 * lam * v @ v)
+
+    f = objective(w)
+    for _ in range(max_iterations):
+        _, d1, d2 = margin_loss(loss, z @ w, 2)
+        grad = z.T @ d1 + lam * w
+        step = np.linalg.solve((z * d2[:, None]).T @ z + lam * np.eye(len(w)), -grad)
+        decrement = -grad @ step
+        if decrement / 2 <= tol:
+            return w
+        t = 1.0
+        for _ in range(60):
+            fn = objective(w + t * step)
+            if fn <= f - 1e-4 * t * decrement:
+                break
+            t /= 2
+        else:  # pragma: no cover - strictly convex with lam > 0
+            raise RuntimeError(f"penalised {loss} ERM: the line search failed")
+        w, f = w + t * step, fn
+    raise RuntimeError(f"penalised {loss} ERM did not converge")  # pragma: no cover
+
+
+# The estimators with a route of their own: the square loss in closed form, the hinge (not
+# differentiable) through its exact dual QP. Every other loss of the vocabulary is smooth enough
+# for Newton, so a new loss needs no entry here.
+_FITTERS = {"square": _ridge_fit, "hinge": _hinge_ridge}
+
+
+def fit_erm(loss: str, a: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    """The ridge-penalised ERM estimator for a loss of the vocabulary."""
+    fitter = _FITTERS.get(loss)
+    return fitter(a, y, lam) if fitter is not None else _newton_fit(loss, a, y, lam)
+
+
+def _erm_observables(loss, margins, m, q, cosine, link, power, flip):
+    return {"m": m, "q": q, "cosine": cosine,
+            "test_error": test_error_from_cosine(cosine, link, power, flip),
+            "train_loss": float(np.mean(margin_loss(loss, margins)[0])),
+            "train_error": float(np.mean(margins < 0))}
+
+
 def _erm_trial(params, sizes, rng):
     n = sizes["n"]
     d = _p_from_ratio(1 / params.alpha, n, "erm", "1/alpha")
@@ -337,32 +423,17 @@ def _erm_trial(params, sizes, rng):
     a = x / math.sqrt(d)
     score = math.sqrt(params.signal) * x[:, 0]  # w* = sqrt(signal d) e_1: <w*, x>/sqrt d
     y = label_draw(rng, score, params.link, params.flip)
-    lam = params.lam
-    if params.loss == "square":
-        w = np.linalg.solve(a.T @ a + lam * np.eye(d), a.T @ y)
-    elif params.loss == "logistic":
-        w = logistic_mle(a, (y > 0).astype(float), lam=lam)
-        if w is None:  # pragma: no cover - strictly convex with lam > 0
-            raise RuntimeError("penalised logistic regression did not converge")
-    else:
-        w = _hinge_ridge(a, y, lam)
-    margins = y * (a @ w)
-    if params.loss == "square":
-        losses = (1 - margins) ** 2 / 2
-    elif params.loss == "logistic":
-        losses = np.logaddexp(0.0, -margins)
-    else:
-        losses = np.maximum(0.0, 1 - margins)
+    w = fit_erm(params.loss, a, y, params.lam)
     m = w[0] * math.sqrt(params.signal * d) / d
     q = w @ w / d
     cosine = m / math.sqrt(params.signal * q) if params.signal > 0 else 0.0
-    return {"m": m, "q": q, "cosine": cosine,
-            "test_error": test_error_from_cosine(cosine, params.link, params.signal, params.flip),
-            "train_loss": losses.mean(), "train_error": np.mean(margins < 0)}
+    return _erm_observables(params.loss, y * (a @ w), m, q, cosine, params.link, params.signal,
+                            params.flip)
 
 
 register_simulator(Simulator(
     model="erm", variant="isotropic", trial=_erm_trial,
+    observables=('m', 'q', 'cosine', 'test_error', 'train_loss', 'train_error'),
     sizes={"n": "number of samples; d = round(n/alpha)"},
     effective=lambda params, sizes: {"alpha": sizes["n"] / _p_from_ratio(1 / params.alpha, sizes["n"], "erm", "1/alpha")},
     description="x ~ N(0, I_d), w* = sqrt(signal d) e_1; square: normal equations, logistic: Newton, "
@@ -378,31 +449,18 @@ def _erm_general_trial(params, sizes, rng):
     n = int(n)
     s, b = params.eigenvalues, params.target
     x = rng.standard_normal((n, s.size)) * np.sqrt(s)
-    score = x @ b
-    y = label_draw(rng, score, params.link, params.flip)
-    lam = params.lam
-    if params.loss == "square":
-        w = np.linalg.solve(x.T @ x + lam * np.eye(s.size), x.T @ y)
-    elif params.loss == "logistic":
-        w = logistic_mle(x, (y > 0).astype(float), lam=lam)
-        if w is None:  # pragma: no cover - strictly convex with lam > 0
-            raise RuntimeError("penalised logistic regression did not converge")
-    else:
-        w = _hinge_ridge(x, y, lam)
-    margins = y * (x @ w)
-    losses = {"square": (1 - margins) ** 2 / 2, "logistic": np.logaddexp(0.0, -margins),
-              "hinge": np.maximum(0.0, 1 - margins)}[params.loss]
+    y = label_draw(rng, x @ b, params.link, params.flip)
+    w = fit_erm(params.loss, x, y, params.lam)
     power = float(np.sum(s * b * b))
     m = float(np.sum(s * b * w))   # Cov(x'b, x'w)
     q = float(np.sum(s * w * w))   # Var(x'w)
     cosine = m / math.sqrt(power * q)
-    return {"m": m, "q": q, "cosine": cosine,
-            "test_error": test_error_from_cosine(cosine, params.link, power, params.flip),
-            "train_loss": losses.mean(), "train_error": np.mean(margins < 0)}
+    return _erm_observables(params.loss, y * (x @ w), m, q, cosine, params.link, power, params.flip)
 
 
 register_simulator(Simulator(
     model="erm", variant="general", trial=_erm_general_trial,
+    observables=('m', 'q', 'cosine', 'test_error', 'train_loss', 'train_error'),
     description="x ~ N(0, diag(eigenvalues)), teacher b = target; the estimators of the isotropic "
                 "twin on unnormalised scores x'w",
     example={"n": 150, "lam": 1.0, "loss": "logistic", "link": "sign", "flip": 0.05,
@@ -434,6 +492,7 @@ def _max_margin_general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="max-margin", variant="general", trial=_max_margin_general_trial,
+    observables=('margin', 'cosine', 'score_variance', 'c1', 'c2', 'test_error'),
     description="x ~ N(0, diag(eigenvalues)), theta* = target; exact hard-margin SVM (LDP by NNLS); "
                 "cosine between the scores x'w_hat and x'theta*",
     example={"n": 60, "flip": 0.1, "spectrum": "power-law:p=120,decay=1.2,source=0.5"},

@@ -117,6 +117,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="glm-bayes", variant="default", trial=_trial,
+    observables=('overlap', 'cosine', 'mse', 'q_hat', 'test_error'),
     sizes={"d": "input dimension; n = round(alpha d) samples"}, vectorized=("iteration",),
     effective=lambda p, s: {"alpha": int(round(p.alpha * s["d"])) / s["d"]},
     description="Bayes-optimal GAMP (scalar variances) on Gaussian inputs",

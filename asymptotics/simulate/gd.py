@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..validation import ParameterError
+from ..measures import glm_spec, mixture_error, selection_rates, teacher_student_errors, test_loss_mixture
 from ._registry import Simulator, register_simulator
 
 
@@ -100,6 +101,7 @@ def _ls_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="isotropic", trial=_ls_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("time",),
     effective=lambda params, sizes: {"gamma": _ls_p(params.gamma, sizes["n"]) / sizes["n"]},
     description="real gradient descent (step > 0) or exact gradient flow (step = 0) on Gaussian data",
@@ -146,7 +148,8 @@ def _ls_general_trial(params, sizes, rng):
 
 
 register_simulator(Simulator(
-    model="gd-least-squares", variant="general", trial=_ls_general_trial, vectorized=("time",),
+    model="gd-least-squares", variant="general", trial=_ls_general_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'), vectorized=("time",),
     description="real gradient descent on x ~ N(0, diag(eigenvalues)), β = target",
     example={"n": 100, "time": [2.0, 10.0], "step": 0.5, "lam": 0.01, "noise": 0.25,
              "spectrum": "power-law:p=200,decay=1.5,source=0.5"},
@@ -157,8 +160,6 @@ register_simulator(Simulator(
 def selections(rng, n, batch, persistence, step):
     """Selection vectors s(k) in {0, 1}^n for k = 0, 1, ... (None: full batch), the chain of
     :func:`asymptotics.dmft.glm.selection_paths` drawn with ``rng``."""
-    from ..dmft.glm import selection_rates
-
     if batch >= 1.0:
         while True:
             yield None
@@ -223,13 +224,10 @@ def _glm_n(alpha, d):
 
 
 def _glm_trial(params, sizes, rng):
-    from ..dmft.glm import _test_loss_classification, _test_loss_regression
-    from ..models.dmft_glm import spec
-
     d = sizes["d"]
     n = _glm_n(params.alpha, d)
     step, lam, rho, noise = float(params.step), float(params.lam), float(params.signal), float(params.noise)
-    sp = spec(params.loss, params.teacher, noise, float(params.smoothing))
+    sp = glm_spec(params.loss, params.teacher, noise, float(params.smoothing), "dmft-glm")
     ks = _steps(params.time, step)
     star = rng.standard_normal(d)
     star *= np.sqrt(rho * d) / np.linalg.norm(star)
@@ -239,14 +237,7 @@ def _glm_trial(params, sizes, rng):
     train_loss, train_error = _train_stats(x, y, thetas, sp.loss, sp.classification)
     c = np.sum(thetas ** 2, axis=0) / d
     m = star @ thetas / d
-    if sp.classification:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * (rho + noise)), 0.0)
-        test_error = np.arccos(np.clip(ratio, -1, 1)) / np.pi
-        test_loss = _test_loss_classification(sp.loss, c, m, rho, noise)
-    else:
-        test_error = c - 2 * m + rho + noise
-        test_loss = _test_loss_regression(sp.loss, c, m, rho, noise)
+    test_error, test_loss = teacher_student_errors(sp, c, m, rho, noise)
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
     return {"train_loss": train_loss, "train_error": train_error, "test_error": test_error,
@@ -255,6 +246,7 @@ def _glm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-glm", variant="teacher-student", trial=_glm_trial,
+    observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _glm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch) gradient descent on Gaussian teacher-student data",
@@ -269,13 +261,10 @@ def _gmm_n(alpha, d):
 
 
 def _gmm_trial(params, sizes, rng):
-    from ..dmft.glm import _mixture_error, _test_loss_mixture
-    from ..models.dmft_glm import spec
-
     d = sizes["d"]
     n = _gmm_n(params.alpha, d)
     step, lam, rho, delta = float(params.step), float(params.lam), float(params.signal), float(params.noise)
-    sp = spec(params.loss, "sign", 0.0, float(params.smoothing))
+    sp = glm_spec(params.loss, "sign", 0.0, float(params.smoothing), "dmft-gmm")
     ks = _steps(params.time, step)
     v = rng.standard_normal(d)
     v *= np.sqrt(rho * d) / np.linalg.norm(v)
@@ -288,12 +277,13 @@ def _gmm_trial(params, sizes, rng):
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(c > 0, m / np.sqrt(np.maximum(c, 1e-300) * rho), 0.0)
     return {"train_loss": train_loss, "train_error": train_error,
-            "test_error": _mixture_error(c, m, delta), "test_loss": _test_loss_mixture(sp.loss, c, m, delta),
+            "test_error": mixture_error(c, m, delta), "test_loss": test_loss_mixture(sp.loss, c, m, delta),
             "norm": c, "overlap": m, "cosine": cosine}
 
 
 register_simulator(Simulator(
     model="dmft-gmm", variant="two-clusters", trial=_gmm_trial,
+    observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _gmm_n(params.alpha, sizes["d"]) / sizes["d"]},
     description="real (mini-batch / persistent) SGD on two symmetric Gaussian clusters",

@@ -83,13 +83,15 @@ def _general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="linear-random-features", variant="isotropic", trial=_iso_trial,
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'),
     sizes={"d": "input dimension; N = round(psi1 d), n = round(psi2 d)"}, vectorized=("lam",),
     effective=_iso_effective,
     description="x ~ N(0, I_d), F with iid N(0, 1/N) entries, ridge on XF from one SVD",
     example={"d": 60, "psi1": 2.0, "psi2": 1.5, "lam": 0.05, "signal": 1.0, "noise": 0.2},
 ))
 register_simulator(Simulator(
-    model="linear-random-features", variant="general", trial=_general_trial, vectorized=("lam",),
+    model="linear-random-features", variant="general", trial=_general_trial,
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'), vectorized=("lam",),
     description="x ~ N(0, diag(eigenvalues)), F with iid N(0, 1/N) entries, ridge on XF",
     example={"n": 100, "features": 150, "lam": 0.01, "noise": 0.1,
              "spectrum": "power-law:p=300,decay=1.5,source=0.5"},

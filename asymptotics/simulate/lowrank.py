@@ -27,6 +27,8 @@ import functools
 import numpy as np
 import sympy as sp
 
+from .. import vocabulary
+from ..codegen import Kernel
 from ._registry import Simulator, register_simulator
 
 __all__ = ["draw_spike", "amp_spiked"]
@@ -34,12 +36,9 @@ __all__ = ["draw_spike", "amp_spiked"]
 
 @functools.lru_cache(maxsize=None)
 def _denoiser_kernel(prior: str):
-    from ..codegen import Kernel
-    from ..models import spiked_wigner as sw
-
     yy, gg = sp.Symbol("y", real=True), sp.Symbol("gamma", nonnegative=True)
-    f = sw.denoiser(prior, yy, gg)
-    return Kernel([f, sp.diff(f, yy)], (yy, gg, sw.eps))
+    f = vocabulary.SPIKE_DENOISERS[prior](yy, gg)
+    return Kernel([f, sp.diff(f, yy)], (yy, gg, vocabulary.SPIKE_EPS))
 
 
 def draw_spike(prior: str, eps: float, rng, n: int) -> np.ndarray:
@@ -112,6 +111,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spiked-wigner", variant="default", trial=_trial,
+    observables=('overlap', 'cosine', 'mse', 'gamma', 'spectral_overlap'),
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
     description="Bayes-optimal AMP with Onsager term (denoiser generated from the sympy prior)",
     example={"n": 300, "snr": 2.0, "prior": "rademacher", "init": 0.2, "iteration": 3},

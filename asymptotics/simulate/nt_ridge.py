@@ -1,6 +1,7 @@
 """Monte Carlo twin of ``nt-ridge`` (``sphere``): the actual NT feature matrix of a two-layer net.
 
-Each trial draws N first-layer weights ``w_i ~ N(0, I_d/d)``, n training and ``n_test`` test inputs
+Each trial draws N first-layer weights ``w_i ~ N(0, I_d/d)`` (``weights="gaussian"``) or uniform on
+the unit sphere (``weights="sphere"``), n training and ``n_test`` test inputs
 uniform on the sphere of radius sqrt(d), the NT features ``φ(x) = (σ'(<w_i, x>) x/sqrt(N d))_i``
 (n x N d matrix Φ), the zonal-harmonic target of ``kernel-ridge``'s twin (degree-k part of power
 ``F_k²`` around an independent random direction), labels with noise, and fits
@@ -9,7 +10,8 @@ solution = pseudo-inverse, singular values below 1e-10 σ_max dropped). The exce
 mean of (f* - f̂)² over the fresh test inputs (the exact target, evaluated at random test
 points; the trial-to-trial standard error includes that sampling). Also returned:
 ``min_singular_value`` = the min(n, N d)-th singular value of Φ (0 at the interpolation
-threshold n = N d up to finite-size fluctuations), ``bias`` and ``variance`` (from the fits to the
+threshold n = N d up to finite-size fluctuations) and ``min_eigenvalue`` its square (the smallest
+eigenvalue of the empirical NT kernel ΦΦ' for n <= N d, the smallest nonzero one above), ``bias`` and ``variance`` (from the fits to the
 noiseless target and the noise coefficient), ``train_error`` and ``df1 = tr ΦΦ'(ΦΦ' + ridge)^{-1}/n``.
 """
 
@@ -19,7 +21,6 @@ import numpy as np
 
 from ..activations import activation
 from ..kernels import gegenbauer, multiplicity
-from ..models.nt_ridge import derivative
 from ..validation import ParameterError
 from ._registry import Simulator, register_simulator
 from .random_features import sphere
@@ -44,12 +45,15 @@ def _trial(params, sizes, rng):
     d = _integer("d", params.d)
     big_n = _integer("width", params.width)
     n_test = sizes["n_test"]
-    dsigma = activation(derivative(params.activation)).numpy
+    dsigma = activation(params.activation).derivative().numpy
     powers = np.asarray(params.target_powers, dtype=float)
     deg = powers.size - 1
     norms = np.sqrt(multiplicity(d, np.arange(deg + 1)))
     dirs = sphere(rng, deg + 1, d) / np.sqrt(d)
-    w = rng.standard_normal((big_n, d)) / np.sqrt(d)
+    if params.weights == "sphere":
+        w = sphere(rng, big_n, d) / np.sqrt(d)  # uniform on the unit sphere
+    else:
+        w = rng.standard_normal((big_n, d)) / np.sqrt(d)
 
     def target(z):
         out = np.zeros(z.shape[0])
@@ -84,11 +88,15 @@ def _trial(params, sizes, rng):
         "variance": params.noise * var_coef,
         "df1": df1,
         "min_singular_value": np.full(excess.shape, smin),
+        "min_eigenvalue": np.full(excess.shape, smin ** 2),
     }
 
 
 register_simulator(Simulator(
-    model="nt-ridge", variant="sphere", trial=_trial, vectorized=("ridge",),
+    model="nt-ridge", variant="sphere", trial=_trial,
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1', 'min_singular_value',
+                 'min_eigenvalue'),
+    vectorized=("ridge",),
     sizes={"n_test": "test inputs per trial for the risk (default 2000)"}, defaults={"n_test": 2000},
     description="the NT feature matrix of a two-layer net with random first layer; min-norm / ridge fit",
     example={"n": 120, "width": 10, "d": 8, "ridge": 0.01, "noise": 0.1, "activation": "relu",

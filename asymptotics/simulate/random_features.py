@@ -112,6 +112,7 @@ def _effective(params, sizes):
 
 register_simulator(Simulator(
     model="random-features", variant="default", trial=rf_trial,
+    observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'bias_coefficient', 'variance_coefficient', 'df1'),
     sizes={"d": "input dimension; N = round(psi1 d), n = round(psi2 d)",
            "n_test": "test inputs per trial for the risk (default 2000)"},
     defaults={"n_test": 2000},

@@ -170,13 +170,15 @@ def _general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="ridge", variant="isotropic", trial=_isotropic_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'gcv', 'df1', 'kappa'),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("lam",),
     effective=_isotropic_effective,
     description="x ~ N(0, I_p), β uniform on the sphere of radius sqrt(signal), one SVD per draw",
     example={"n": 100, "gamma": 2.0, "lam": 0.1, "signal": 1.0, "noise": 0.5},
 ))
 register_simulator(Simulator(
-    model="ridge", variant="general", trial=_general_trial, vectorized=("lam",),
+    model="ridge", variant="general", trial=_general_trial,
+    observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'gcv', 'df1', 'kappa'), vectorized=("lam",),
     description="x ~ N(0, diag(eigenvalues)), β = target, one SVD per draw",
     example={"n": 100, "lam": 0.01, "noise": 0.25, "spectrum": "power-law:p=300,decay=1.5,source=0.5"},
 ))

@@ -11,14 +11,15 @@ import numpy as np
 
 from .. import models as _models
 from ..models._registry import broadcast_scalars
+from ..outcome import Outcome
 from ..validation import Integer, ParameterError, domain_error
-from ._registry import simulator_for
+from ._registry import simulator_for, sizes_by_variant
 
 __all__ = ["SimulationResult", "simulate", "point_seed"]
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Outcome):
     """Monte Carlo estimates of a model's observables.
 
     ``mean`` and ``stderr`` (standard error of the mean over independent trials) map observable
@@ -40,16 +41,16 @@ class SimulationResult:
     values: Mapping[str, np.ndarray]
     shape: tuple = ()
 
-    def __getattr__(self, name):
-        mean = object.__getattribute__(self, "mean")
-        if name in mean:
-            return mean[name]
-        raise AttributeError(name)
+    _stores = ("mean",)
+    _what = "simulation"
 
-    def to_frame(self):
-        """Tidy DataFrame: one row per point, parameter columns, ``<obs>`` and ``<obs>_se``."""
-        import pandas as pd
+    @property
+    def status(self):
+        """Every Monte Carlo point is complete (NaN marks an observable undefined there)."""
+        return np.zeros(self.shape, dtype=np.int8) if self.shape else 0
 
+    def _columns(self) -> dict[str, Any]:
+        """Parameter columns, ``<obs>`` and ``<obs>_se``, ``trials``: one row per point."""
         size = int(np.prod(self.shape)) if self.shape else 1
         cols: dict[str, Any] = {}
         for k, v in self.params.items():
@@ -59,10 +60,12 @@ class SimulationResult:
         for k in self.mean:
             cols[k] = np.asarray(self.mean[k], dtype=float).reshape(size)
             cols[k + "_se"] = np.asarray(self.stderr[k], dtype=float).reshape(size)
-        cols["trials"] = self.trials
-        frame = pd.DataFrame(cols)
-        frame.attrs.update(model=self.model, seed=self.seed, sizes=dict(self.sizes))
-        return frame
+        cols["trials"] = np.full(size, self.trials)
+        return cols
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": self.model, "variant": self.variant, "seed": self.seed,
+                "sizes": dict(self.sizes)}
 
 
 def point_seed(seed: int, key: tuple) -> np.random.SeedSequence:
@@ -73,7 +76,8 @@ def point_seed(seed: int, key: tuple) -> np.random.SeedSequence:
     return np.random.SeedSequence(entropy=int(seed), spawn_key=tuple(words))
 
 
-def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationResult:
+def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int = 0,
+             **kwargs) -> SimulationResult:
     """Monte Carlo estimate of a model's observables at finite size.
 
     Draws ``trials`` independent data sets per point from ``seed``, fits the model's real estimator
@@ -81,30 +85,21 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
     in :func:`~asymptotics.evaluate`); the simulator's vectorized parameters (e.g. the ridge
     penalty) share one draw per trial (common random numbers), others get their own seeds.
     Finite-size arguments (e.g. ``n``) are keyword arguments too; see the model's simulator.
+    The variant is chosen as :func:`~asymptotics.evaluate` chooses it from the same keywords (see
+    :meth:`~asymptotics.models.Model.resolve`), or named by ``variant=``.
     """
     if not isinstance(trials, (int, np.integer)) or trials < 2:
         raise domain_error("trials", Integer(2, np.inf, True), trials)
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise domain_error("seed", Integer(0, np.inf, True), seed)
     model = _models.get(model)
-    # Size arguments are those of the simulator of whichever variant the other keys select.
-    candidates = [v for v in model.variants]
-    sim = variant = None
-    for v in candidates:
-        try:
-            s = simulator_for(model.name, v.name)
-        except NotImplementedError:
-            continue
-        keys = set(kwargs) - set(s.sizes)
-        if v.accepts(keys):
-            sim, variant = s, v
-            break
-    if sim is None:
-        variant = model.select(kwargs.keys())
-        sim = simulator_for(model.name, variant.name)
+    resolution = model.resolve(kwargs, variant=variant, sizes=sizes_by_variant(model.name))
+    variant = resolution.variant
+    sim = simulator_for(model.name, variant.name)
+    kwargs, given = resolution.params, resolution.sizes
     sizes = {}
     for name, doc in sim.sizes.items():
-        value = kwargs.pop(name, sim.defaults.get(name))
+        value = given.get(name, sim.defaults.get(name))
         if value is None:
             raise ParameterError(f"{model.name}: simulate needs '{name}' ({doc})")
         if not Integer(1, np.inf, True).contains(value):
@@ -129,6 +124,11 @@ def simulate(model, *, trials: int = 20, seed: int = 0, **kwargs) -> SimulationR
         seeds = point_seed(seed, key + tuple(sorted(sizes.items()))).spawn(trials)
         for t, ss in enumerate(seeds):
             out = sim.trial(gp, sizes, np.random.default_rng(ss))
+            if set(out) != set(sim.observables) | set(sim.extras):
+                raise _models.DeclarationError(
+                    f"simulator for {model.name!r} ({variant.name}) returned "
+                    f"{sorted(out)} but declares {sorted(set(sim.observables) | set(sim.extras))}; "
+                    f"make trial() return exactly Simulator.observables (and extras)")
             for name, val in out.items():
                 arr = per_trial.setdefault(name, np.full((trials, npts), np.nan))
                 arr[t, idx] = np.broadcast_to(np.asarray(val, dtype=float), idx.shape)

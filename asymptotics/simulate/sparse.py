@@ -4,8 +4,9 @@ Every trial draws ``A`` (n x N, iid N(0, 1/n), ``n = round(delta N)``), ``x0`` i
 and ``y = A x0 + w`` with ``w ~ N(0, noise)``, then runs a real algorithm:
 
 - ``lasso`` at finite ``iteration``: AMP with the Onsager term and threshold ``alpha tau_t``,
-  ``tau_t = ||z^t||/sqrt(n)`` (``alpha`` given, or calibrated from ``lam`` by the theory: the AMP
-  whose fixed point is the LASSO at ``lam``), recording, at every requested t, the statistics of
+  ``tau_t = ||z^t||/sqrt(n)`` (``alpha`` given, or, for ``lam``, the AMP whose fixed point is the
+  LASSO at ``lam``: alpha read off that LASSO's solution on the same instance,
+  ``alpha = threshold/(||z||/sqrt(n))``, so the twin never consults the theory), recording, at every requested t, the statistics of
   ``eta(r^t; theta_t)`` with ``r^t = x^t + A'z^t``.
 - ``lasso`` at ``iteration = inf``: variant ``lam``: the LASSO solved directly by coordinate
   descent (scikit-learn, ``Lasso(alpha=lam/n)`` since it scales the loss by 1/(2n)); variant
@@ -164,8 +165,10 @@ def _lasso_trial(params, sizes, rng, variant):
                 recs[np.inf] = lasso_stats(a, y, x0, solve_lasso(a, y, value), value)
             finite = [t for t in record if np.isfinite(t)]
             if finite:
-                alpha = _calibrated_alpha(params, a.shape[0] / big_n, value)
-                recs.update(amp_lasso(a, y, x0, alpha, finite))
+                # AMP whose fixed point is this LASSO: alpha read off the LASSO solution of the
+                # same instance (threshold / residual scale), never from the theory.
+                fit = recs.get(np.inf) or lasso_stats(a, y, x0, solve_lasso(a, y, value), value)
+                recs.update(amp_lasso(a, y, x0, fit["alpha"], finite))
         else:
             recs = amp_lasso(a, y, x0, value, record)
         for i in idx:
@@ -178,22 +181,13 @@ def _lasso_trial(params, sizes, rng, variant):
     return out
 
 
-def _calibrated_alpha(params, delta_eff: float, lam: float) -> float:
-    from ..api import evaluate
-
-    kw = {"delta": delta_eff, "noise": params.noise, "eps": params.eps, "prior": params.prior,
-          "lam": lam}
-    if params.prior == "empirical":
-        kw.update(prior_values=params.prior_values, prior_weights=params.prior_weights)
-    return float(evaluate("lasso", **kw).alpha)
-
-
 def _effective_delta(params, sizes):
     return {"delta": _sizes(params.delta, sizes["N"]) / sizes["N"]}
 
 
 register_simulator(Simulator(
     model="lasso", variant="alpha", trial=lambda p, s, r: _lasso_trial(p, s, r, "alpha"),
+    observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("alpha", "iteration"), effective=_effective_delta,
     description="AMP with Onsager term and threshold alpha ||z||/sqrt(n) on a Gaussian design",
@@ -201,9 +195,11 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="lasso", variant="lam", trial=lambda p, s, r: _lasso_trial(p, s, r, "lam"),
+    observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("lam", "iteration"), effective=_effective_delta,
-    description="LASSO by coordinate descent (iteration = inf) or calibrated AMP (finite iteration)",
+    description="LASSO by coordinate descent (iteration = inf) or AMP calibrated on the instance's "
+                "LASSO solution (finite iteration)",
     example={"N": 400, "delta": 0.5, "eps": 0.1, "noise": 0.04, "lam": 0.3},
 ))
 
@@ -251,6 +247,7 @@ def _bp_effective(params, sizes):
 
 register_simulator(Simulator(
     model="basis-pursuit", variant="default", trial=_bp_trial,
+    observables=('mse', 'excess_risk', 'test_error', 'excess_variance', 'rate', 'min_l2_excess_variance'),
     sizes={"p": "number of unknowns; n = round(delta p) measurements"},
     effective=_bp_effective,
     description="min ||x||_1 s.t. Ax = y by linear programming (HiGHS); the pure-noise interpolator "
@@ -302,6 +299,7 @@ def _dt_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="donoho-tanner", variant="default", trial=_dt_trial,
+    observables=('rho', 'eps'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     effective=lambda p, s: {"delta": _sizes(p.delta, s["N"]) / s["N"]},
     description="largest recoverable sparsity by LP (nested supports, bisection), per draw",

@@ -102,6 +102,7 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spherical-spin", variant="random-start", trial=_trial,
+    observables=('energy', 'mu', 'c0'),
     sizes={"n": "number of spins N"}, vectorized=("time",),
     description="exact flow (p = 2, T = 0) or stochastic Heun + projection on the sphere",
     example={"n": 100, "p": 2, "temperature": 0.0, "time": [0.5, 2.0]},

@@ -2,74 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["Status", "SolverOutput", "Result", "ConvergenceError"]
+from ..outcome import NumericOutput, Outcome, SolverOutput, Status
 
-
-class Status(enum.IntEnum):
-    """Outcome of a solve at one point. ``message`` says what happened and what to try."""
-
-    CONVERGED = 0
-    MAX_ITERATIONS = 1
-    NONFINITE = 2
-    SINGULAR = 3
-    STAGNATED = 4
-    NO_SOLUTION = 5
-    OUTSIDE_DOMAIN = 6
-
-    @property
-    def message(self) -> str:
-        return _MESSAGES[self]
-
-
-_MESSAGES = {
-    Status.CONVERGED: "converged",
-    Status.MAX_ITERATIONS: (
-        "the iteration limit was reached before convergence; raise max_iterations, or use curve() "
-        "which continues from converged neighbouring points"
-    ),
-    Status.NONFINITE: (
-        "the residual or Jacobian became inf or NaN; the point may sit on a singularity (e.g. a "
-        "ratio equal to 1 at zero penalty): try a small positive penalty, or precision= for mpmath"
-    ),
-    Status.SINGULAR: (
-        "the Jacobian is singular; the solution may be non-unique or at a bifurcation: try "
-        "method='anderson' or 'damped', or continuation along a curve"
-    ),
-    Status.OUTSIDE_DOMAIN: (
-        "a parameter lies outside a range that depends on the other parameters (e.g. below a "
-        "separability threshold), where the quantity does not exist; the error from evaluate() "
-        "names the parameter and the threshold"
-    ),
-    Status.STAGNATED: (
-        "the line search could not reduce the residual (poor initial guess): try curve() for "
-        "continuation from a converged point, or method='damped'"
-    ),
-    Status.NO_SOLUTION: (
-        "the model found no solution of the requested kind here (its initial guess is undefined, "
-        "e.g. a branch of fixed points that does not exist at these parameters); not solved"
-    ),
-}
-
-
-@dataclass(frozen=True)
-class SolverOutput:
-    """What a solver returns for a batch of B points with m unknowns."""
-
-    u: np.ndarray  # (B, m)
-    status: np.ndarray  # (B,) int, values of Status
-    residual: np.ndarray  # (B,) max-norm of the residual at u
-    iterations: np.ndarray  # (B,)
-    method: str
-
-    @property
-    def converged(self) -> np.ndarray:
-        return self.status == Status.CONVERGED
+__all__ = ["Status", "SolverOutput", "NumericOutput", "Result", "ConvergenceError"]
 
 
 class ConvergenceError(RuntimeError):
@@ -80,14 +20,8 @@ class ConvergenceError(RuntimeError):
         self.result = result
 
 
-def _scalarize(v):
-    if isinstance(v, np.ndarray) and v.ndim == 0:
-        return v.item()
-    return v
-
-
 @dataclass(frozen=True)
-class Result:
+class Result(Outcome):
     """Values of a model at one or many parameter points.
 
     ``observables`` and ``unknowns`` map names to floats (scalar input) or arrays of the broadcast
@@ -111,41 +45,10 @@ class Result:
     references: tuple = field(default=(), repr=False)
     grid_params: tuple = ()  # names of the scalar (broadcast) parameters, for to_frame
 
-    def __getattr__(self, name: str):
-        # Only called when normal lookup fails: expose observables and unknowns as attributes.
-        for store in ("observables", "unknowns"):
-            values = object.__getattribute__(self, store)
-            if name in values:
-                return values[name]
-        raise AttributeError(f"{self.model!r} result has no observable or unknown {name!r}")
+    _stores = ("observables", "unknowns")
 
-    def __getitem__(self, name: str):
-        if name in self.observables:
-            return self.observables[name]
-        if name in self.unknowns:
-            return self.unknowns[name]
-        if name in self.params:
-            return self.params[name]
-        raise KeyError(name)
-
-    def __dir__(self):
-        return sorted(set(super().__dir__()) | set(self.observables) | set(self.unknowns))
-
-    @property
-    def converged(self):
-        """True where the unknowns were solved to tolerance (bool or bool array)."""
-        return _scalarize(np.asarray(self.status) == Status.CONVERGED)
-
-    @property
-    def message(self) -> str:
-        """One line per distinct status: what happened and what to try."""
-        codes = np.unique(np.asarray(self.status))
-        return "; ".join(f"{Status(int(c)).name.lower()}: {Status(int(c)).message}" for c in codes)
-
-    def to_frame(self):
-        """A tidy pandas DataFrame: one row per point, parameters, observables, unknowns, diagnostics."""
-        import pandas as pd
-
+    def _columns(self) -> dict[str, Any]:
+        """Parameters, observables, unknowns and diagnostics, one row per point."""
         cols: dict[str, Any] = {}
         size = int(np.prod(self.shape)) if self.shape else 1
         for name, value in self.params.items():
@@ -166,10 +69,10 @@ class Result:
         cols["status"] = [Status(int(s)).name.lower() for s in status]
         cols["residual"] = np.broadcast_to(np.asarray(self.residual, dtype=float), self.shape).reshape(size)
         cols["iterations"] = np.broadcast_to(np.asarray(self.iterations), self.shape).reshape(size)
-        frame = pd.DataFrame(cols)
-        frame.attrs["model"] = self.model
-        frame.attrs["method"] = self.method
-        return frame
+        return cols
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": self.model, "variant": self.variant, "method": self.method}
 
     def to_dict(self) -> dict:
         """JSON-ready dict (floats and lists; inf kept as float('inf'))."""

@@ -107,10 +107,8 @@ def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
     problem = BatchProblem(compiled, values, batch)
     if compiled.has_closed_form and method in ("auto", "closed-form"):
         u = compiled.closed_form(problem.values(), batch)
-        f = compiled.residual(problem.values(), u)
-        res = np.max(np.abs(f), axis=1)
-        status = np.where(np.all(np.isfinite(u), axis=1), Status.CONVERGED, Status.NONFINITE)
-        return SolverOutput(u, status.astype(np.int8), res, np.zeros(batch, np.int64), "closed-form")
+        return SolverOutput(u, _closed_form_status(problem, u), _residual_norm(problem, u),
+                            np.zeros(batch, np.int64), "closed-form")
     if method == "closed-form":
         raise ParameterError("method='closed-form': this model has no closed-form solution")
     u0 = problem.guess()
@@ -164,6 +162,42 @@ def _solve_fixed_point(compiled, values, batch: int, method: str = "auto",
     if failed.size and compiled.homotopy_names:
         out = _homotopy(compiled, problem, out, failed, max_iterations)
     return out
+
+
+# A closed form is accepted where it satisfies the equations: its residual is at round-off
+# (1e-12 absolute), or the Newton correction there is below 1e-9 relative to the unknowns (a
+# scale-free test: equations with large coefficients leave larger residuals at the same accuracy).
+_CLOSED_FORM_FTOL = 1e-12
+_CLOSED_FORM_RTOL = 1e-9
+
+
+def _residual_norm(problem, u) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        f = problem.residual(u, slice(None))
+    return np.max(np.abs(f), axis=1) if f.shape[1] else np.zeros(len(u))
+
+
+def _closed_form_status(problem, u) -> np.ndarray:
+    """CONVERGED where the closed form solves the equations, INCONSISTENT where it does not."""
+    finite = np.all(np.isfinite(u), axis=1)
+    with np.errstate(all="ignore"):
+        f, jac = problem.residual_jacobian(u, slice(None))
+        res = np.max(np.abs(f), axis=1)
+        small = res <= _CLOSED_FORM_FTOL
+        check = finite & ~small & np.isfinite(res)
+        ok = small.copy()
+        if check.any():
+            try:
+                step = np.linalg.solve(jac[check], f[check][..., None])[..., 0]
+            except np.linalg.LinAlgError:  # a singular point: judge by the residual alone
+                step = np.full(f[check].shape, np.inf)
+            scale = 1.0 + np.abs(u[check])
+            ok[check] = np.all(np.abs(step) <= _CLOSED_FORM_RTOL * scale, axis=1)
+    status = np.where(finite, np.where(ok | ~np.isfinite(res), Status.CONVERGED, Status.INCONSISTENT),
+                      Status.NONFINITE)
+    # A finite closed form whose residual cannot be evaluated (an equation singular exactly at the
+    # point, e.g. 0/0 at the interpolation peak) is trusted: the form is the equations' limit there.
+    return status.astype(np.int8)
 
 
 def _homotopy(compiled, problem, out: SolverOutput, failed, max_iterations) -> SolverOutput:
