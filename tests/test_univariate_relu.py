@@ -139,6 +139,10 @@ def test_monte_carlo_spline(design):
                       design=design)
     assert np.all(np.abs(frame["z"]) < 4), frame.to_string()
     assert set(frame["observable"]) >= {"excess_risk", "test_error"}
+    if design == "grid":  # no extrapolation: the expectation over training sets is the same constant
+        sim = asy.simulate("univariate-relu", trials=30, seed=12, n=50, power=2.0, noise=0.5, design="grid")
+        theory = asy.evaluate("univariate-relu", power=2.0, noise=0.5, design="grid").expected_excess_risk
+        assert abs(sim.mean["excess_risk_with_ends"] - theory) < 4 * sim.stderr["excess_risk_with_ends"]
 
 
 def test_expected_test_loss_is_the_gaussian_absolute_moment():

@@ -17,24 +17,9 @@ import pandas as pd
 from .. import plot
 from ..api import evaluate
 from ..simulate import simulate
-from ..simulate import univariate_relu as ur
 from . import Figure, register
 
 _POWERS = {1.0: "C0", 1.5: "C1", 2.0: "C3", 3.0: "C4"}
-
-
-def _min_norm_runs(design, sizes, power, trials, seed):
-    rng = np.random.default_rng(seed)
-    rows = []
-    for n in sizes:
-        vals = []
-        for _ in range(trials):
-            x = ur.design_points(rng, design, int(n))
-            f = ur.min_norm_interpolant(x, rng.standard_normal(x.size))
-            vals.append(f.lp_distance(power, x[0], x[-1]) / (x[-1] - x[0]))
-        q1, med, q3 = np.percentile(vals, [25, 50, 75])
-        rows.append({"n": n, "excess_risk": med, "q1": q1, "q3": q3})
-    return pd.DataFrame(rows)
 
 
 def univariate_relu(fast: bool = False):
@@ -49,16 +34,17 @@ def univariate_relu(fast: bool = False):
             ax.axhline(theory, color=color, lw=1, label=f"p = {power:g}: spline (theory)")
             frames.append(pd.DataFrame({"n": [np.nan], "excess_risk": [theory]})
                           .assign(kind="theory", interpolant="spline", design=design, power=power))
-            spline_rows = []
+            spline_rows, mn_rows = [], []
             for n in sizes:
                 s = simulate("univariate-relu", trials=trials, seed=int(n), n=int(n), power=power, noise=1.0,
                              design=design)
                 spline_rows.append({"n": n, "excess_risk": s.mean["excess_risk"],
                                     "excess_risk_se": s.stderr["excess_risk"]})
-            sim = pd.DataFrame(spline_rows)
+                q1, med, q3 = np.percentile(s.values["min_norm_excess_risk"], [25, 50, 75])
+                mn_rows.append({"n": n, "excess_risk": med, "q1": q1, "q3": q3})
+            sim, mn = pd.DataFrame(spline_rows), pd.DataFrame(mn_rows)
             plot.plot_points(ax, sim, "n", "excess_risk", color=color)
             frames.append(sim.assign(kind="simulation", interpolant="spline", design=design, power=power))
-            mn = _min_norm_runs(design, sizes, power, trials, seed=int(10 * power) + col)
             ax.errorbar(mn["n"] * 1.08, mn["excess_risk"],
                         yerr=[mn["excess_risk"] - mn["q1"], mn["q3"] - mn["excess_risk"]],
                         fmt="o", mfc="white", color=color, ms=3.5, capsize=2)

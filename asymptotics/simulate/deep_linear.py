@@ -164,6 +164,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="deep-linear", variant="isotropic", trial=_trial,
+    observables=("excess_risk", "variance", "bias", "init_bias", "test_error", "train_error", "norm",
+                 "minnorm_excess_risk", "minnorm_norm"),
     sizes={"n": "number of samples; p = round(gamma n)", "width": "hidden width m"},
     defaults={"width": 20},
     effective=lambda params, sizes: {"gamma": _p(params.gamma, sizes["n"]) / sizes["n"]},
