@@ -1,7 +1,10 @@
 """Activation functions and their Gaussian coefficients.
 
-An activation is a name (``relu``, ``tanh``, ``erf``, ``sigmoid``, ``quadratic``, ...) or any sympy
-expression in one variable (a :class:`sympy.Expr`, or a string such as ``"tanh(2*x)"``).
+An activation is a name (``relu``, ``tanh``, ``erf``, ``sigmoid``, ``quadratic``, ...), a formula
+string in ``x`` such as ``"tanh(2*x)"`` (read by the safe parser of :mod:`asymptotics.expressions`:
+never evaluated as Python), or a :class:`sympy.Expr` in one variable. It must be a finite real
+function on the whole real line with ``E σ(G)² < inf`` (``1/x``, ``log(x)``, ``exp(x**2)`` are
+refused).
 :func:`activation` turns either into an :class:`Activation`, which knows
 
 - its numpy function (``Activation.numpy``), for Monte Carlo;
@@ -85,6 +88,13 @@ class ActivationDomain(OneOf):
     def __init__(self):
         super().__init__(tuple(NAMED))
 
+    def explain(self, name, value) -> str:
+        try:
+            activation(value)
+        except ParameterError as err:
+            return str(err)
+        return super().explain(name, value)
+
     def contains(self, value) -> bool:
         try:
             activation(value)
@@ -94,7 +104,40 @@ class ActivationDomain(OneOf):
 
     def __str__(self) -> str:
         return ("one of " + ", ".join(repr(o) for o in self.options)
-                + ", or a sympy expression in one variable (e.g. 'tanh(2*x)')")
+                + ", or a formula in x (e.g. 'tanh(2*x)')")
+
+
+_HINT = ("a named activation (" + ", ".join(NAMED) + ") or a formula in x with + - * / ** and "
+         "whitelisted functions (e.g. 'tanh(2*x)')")
+
+
+def _check_real_line(expr: sp.Expr, value) -> None:
+    """An activation must be a finite real function on the whole real line, with E σ(G)² < inf:
+    checked on a grid of [-40, 40] (0 and ±1e-9 included), where the Gaussian weight of a
+    square-integrable σ has |σ(x)| e^{-x²/4} -> 0."""
+    grid = np.concatenate([np.linspace(-40.0, 40.0, 4001), [0.0, 1e-9, -1e-9]])
+    try:
+        f = sp.lambdify(X, expr, modules=["scipy", "numpy"])
+        with np.errstate(all="ignore"):
+            vals = np.broadcast_to(np.asarray(f(grid)), grid.shape)
+    except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError, AttributeError):
+        raise ParameterError(f"parameter 'activation' must be {_HINT}; {value!r} cannot be "
+                             f"evaluated on the real line") from None
+    if np.iscomplexobj(vals):
+        bad = np.flatnonzero(np.abs(np.imag(vals)) > 0)
+        if bad.size:
+            raise ParameterError(f"parameter 'activation' must be real on the real line; {value!r} is "
+                                 f"complex at x = {grid[bad[0]]:g}")
+        vals = np.real(vals)
+    vals = np.asarray(vals, dtype=float)
+    bad = np.flatnonzero(~np.isfinite(vals))
+    if bad.size:
+        raise ParameterError(f"parameter 'activation' must be finite on the real line (a function σ "
+                             f"with E σ(G)² < inf); {value!r} is not finite at x = {grid[bad[0]]:g}")
+    tail = np.abs(vals[[0, 4000]]) * np.exp(-40.0 ** 2 / 4)
+    if np.any(tail > 1e-12 * (1 + np.max(np.abs(vals[1600:2401])))):
+        raise ParameterError(f"parameter 'activation' must have E σ(G)² < inf; {value!r} grows too fast "
+                             f"(faster than exp(x²/4))")
 
 
 def _parse(value) -> tuple[str, sp.Expr]:
@@ -104,19 +147,14 @@ def _parse(value) -> tuple[str, sp.Expr]:
         key = value.strip()
         if key in NAMED:
             return key, NAMED[key]
-        try:
-            expr = sp.sympify(key, locals={"x": X, "relu": lambda a: sp.Max(0, a)})
-        except (sp.SympifyError, SyntaxError, TypeError, AttributeError):
-            raise ParameterError(
-                f"parameter 'activation' must be a name ({', '.join(NAMED)}) or a sympy expression "
-                f"in one variable; could not parse {value!r}") from None
+        from .expressions import parse
+
+        expr = parse(key, what="activation", variable="x", named=NAMED, domain_hint=_HINT)
     elif isinstance(value, sp.Basic):
         expr = value
         key = str(value)
     else:
-        raise ParameterError(
-            f"parameter 'activation' must be a name ({', '.join(NAMED)}) or a sympy expression in one "
-            f"variable; got {value!r}")
+        raise ParameterError(f"parameter 'activation' must be {_HINT}; got {value!r}")
     if not isinstance(expr, sp.Expr):
         raise ParameterError(f"parameter 'activation' must be an expression; got {value!r}")
     free = expr.free_symbols
@@ -127,6 +165,7 @@ def _parse(value) -> tuple[str, sp.Expr]:
     if free:
         (var,) = free
         expr = expr.xreplace({var: X})
+    _check_real_line(expr, value)
     return key, expr
 
 
@@ -267,8 +306,14 @@ class Activation:
         return _breakpoints(self.expr)
 
     def derivative(self) -> "Activation":
-        """σ' as an Activation (``Heaviside(x)`` for the ReLU), shared by theory and twins."""
-        return _cached(f"d/dx {self.name}", sp.diff(self.expr, X))
+        """σ' as an Activation (``Heaviside(x)`` for the ReLU), shared by theory and twins.
+
+        Jumps of σ (``sign``, ``step``) give Dirac masses in the distributional derivative; a
+        Gaussian pre-activation hits them with probability 0, so the gradient of a network (the
+        NT features of ``nt-ridge``, as its Monte Carlo twin computes them) sees σ' = 0 there: the
+        masses are dropped. For ``sign`` and ``step`` σ' = 0 almost everywhere."""
+        d = sp.diff(self.expr, X).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        return _cached(f"d/dx {self.name}", d)
 
     @functools.cached_property
     def _exact(self):

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import mpmath as mp
 import numpy as np
 
+from . import _front
 from . import models as _models
-from .codegen import compile_system
 from .outcome import NumericOutput
 from .solvers import (BatchProblem, Continuation, ConvergenceError, Newton, Precise, Result,
                       SolverOutput, Status)
@@ -27,9 +26,19 @@ from .validation import ParameterError
 __all__ = ["evaluate", "curve", "optimize", "solve_batch", "solve_bounded"]
 
 
-def _prepare(model, params: Mapping[str, Any], variant: str | None = None):
+def _resolve(model, use_front: bool = True):
+    """(Model, from the code cache?): a model asked for by name before its file is imported comes
+    from the cache of model declarations when it is there (see ``asymptotics._front``)."""
+    if use_front and isinstance(model, str):
+        hit = _front.lookup(model)
+        if hit is not None:
+            return hit[1], True
+    return _models.get(model), False
+
+
+def _prepare(model, params: Mapping[str, Any], variant: str | None = None, use_front: bool = False):
     """Model, variant, validated params, broadcast shape and the flat value mapping."""
-    model = _models.get(model)
+    model, _ = _resolve(model, use_front)
     variant = model.resolve(params, variant=variant).variant
     p = variant.validate(params, model.name)
     shape, scalars = _models._registry.broadcast_scalars(variant, p)
@@ -45,8 +54,41 @@ def _prepare(model, params: Mapping[str, Any], variant: str | None = None):
     return model, variant, p, shape, values
 
 
+def _prepare_compiled(model, params: Mapping[str, Any], variant: str | None = None):
+    """``_prepare`` and the compiled system (None for a numeric variant).
+
+    The compiled system comes from the code cache without importing the model file where that is
+    possible (the model's front and kernels are cached); otherwise from the model file's sympy
+    system, whose code is then cached, and the model's front recorded.
+    """
+    name = model
+    model, front = _resolve(name)
+    if front:
+        prepared = _prepare(model, params, variant)
+        chosen, p = prepared[1], prepared[2]
+        if chosen.is_numeric:
+            return prepared, None
+        compiled = _front.compiled_for(model.name, chosen, p,
+                                       lambda: _prepare_compiled_from_file(name, params, variant)[1])
+        if compiled is not None:
+            return prepared, compiled
+    return _prepare_compiled_from_file(name if isinstance(name, str) else model, params, variant)
+
+
+def _prepare_compiled_from_file(model, params, variant=None):
+    prepared = _prepare(model, params, variant)
+    model, chosen, p, _shape, values = prepared
+    if chosen.is_numeric:
+        return prepared, None
+    compiled = _compiled(model, chosen, p, values)
+    _front.record(model, chosen, p, compiled)
+    return prepared, compiled
+
+
 def _compiled(model, variant, p, values):
     """The variant's compiled System, after checking that every name it reads has a value."""
+    from .codegen import compile_system
+
     system = variant.system_for(p)
     _check_values(model, variant, system, values)
     return compile_system(system)
@@ -111,6 +153,14 @@ def _describe_failure(model, shape, values, out_status, residual, scalar_names) 
             f"{code.name.lower()}, residual {residual[first]:.3g}): {code.message}")
 
 
+def _check_options(precision, max_iterations):
+    for name, value, top in (("precision", precision, 10_000), ("max_iterations", max_iterations, 10 ** 7)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= top:
+            raise ParameterError(f"parameter '{name}' must be an integer in [1, {top}]; got {value!r}")
+
+
 def evaluate(model, *, variant: str | None = None, method: str = "auto",
              precision: int | None = None, throw: bool = True,
              max_iterations: int | None = None, **params) -> Result:
@@ -124,11 +174,11 @@ def evaluate(model, *, variant: str | None = None, method: str = "auto",
     :class:`ConvergenceError` (``throw=True``) or is flagged in ``status`` with NaN observables
     (``throw=False``).
     """
-    model, variant, p, shape, values = _prepare(model, params, variant)
+    _check_options(precision, max_iterations)
+    (model, variant, p, shape, values), compiled = _prepare_compiled(model, params, variant)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         return _evaluate_numeric(model, variant, p, shape, values, batch, method, precision, throw)
-    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if throw and np.any(out.status == Status.OUTSIDE_DOMAIN):
         raise _bound_error(model, reports, out.status, values, variant.scalar_params)
@@ -152,7 +202,11 @@ def _evaluate_numeric(model, variant, p, shape, values, batch, method, precision
     if precision is not None:
         raise ParameterError(f"{model.name}: precision= is not available for a numeric variant "
                              f"(its equations are solved by hand-written float64 code)")
-    out = variant.compute(p, values, batch, method)
+    # Hand-written numerics at extreme parameters overflow on the way to a NaN or inf; the NaN is
+    # flagged below (never returned as a number), the floating-point warnings are not the message.
+    with np.errstate(all="ignore"):
+        out = variant.compute(p, values, batch, method)
+    _front.record(model, variant, p, None)
     if not isinstance(out, NumericOutput):
         raise _models.DeclarationError(
             f"{model.name} variant {variant.name!r}: compute() must return an "
@@ -201,6 +255,8 @@ def _assemble(model, variant, p, shape, obs, out, status, compiled) -> Result:
 
 
 def _refine(model, variant, p, shape, values, compiled, out, digits, throw) -> Result:
+    import mpmath as mp
+
     batch = out.u.shape[0]
     precise = Precise(digits=digits)
     dps = digits + precise.guard
@@ -293,14 +349,13 @@ def curve(model, sweep: Mapping[str, Any], *, variant: str | None = None, method
         raise ParameterError(f"parameter(s) {sorted(both)} are both swept and fixed")
     mesh = np.meshgrid(*grids.values(), indexing="ij")
     params = {**fixed, **dict(zip(grids, mesh))}
-    model, variant, p, shape, values = _prepare(model, params, variant)
+    (model, variant, p, shape, values), compiled = _prepare_compiled(model, params, variant)
     batch = int(np.prod(shape)) if shape else 1
     if variant.is_numeric:
         result = _evaluate_numeric(model, variant, p, shape, values, batch, method, None, throw)
         frame = result.to_frame()
         frame.attrs["sweep"] = list(grids)
         return frame
-    compiled = _compiled(model, variant, p, values)
     out, reports, named = solve_bounded(compiled, values, batch, method, max_iterations)
     if continuation and compiled.size and not np.all(out.converged) and np.any(out.converged):
         out = _continue(compiled, values, out, shape, list(grids).index(next(iter(grids))), method,

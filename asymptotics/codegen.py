@@ -11,31 +11,32 @@ Argument layout: a kernel reads scalar parameters by name from a mapping of 1-D 
 common length B (the batch), unknowns from a ``(B, m)`` array in the system's order, and the arrays
 of each space (eigenvalues, quadrature nodes, ...) from the same mapping; it returns a list of
 ``(B,)`` arrays, one per expression.
+
+Generated code is kept on disk (:mod:`asymptotics.cache`), keyed by the ``srepr`` of the
+expressions, the package's sources and versions: a later process loads it (``runtime``) instead of
+generating it again. Kernels are generated, and looked up, one at a time on first use, so a model
+that is never solved by fixed-point iteration never pays for its fixed-point map.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Mapping, Sequence
 
-import mpmath as mp
 import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from . import cache, runtime
+from .runtime import BoundInfo, KernelCode, Name, NumericSystem, SystemMeta
 from .symbolic.functions import implementations
+from .symbolic.implicit_function import implicit_functions_in
 from .symbolic.nodes import Space, averages_in
 from .symbolic.system import System
 
-__all__ = ["Kernel", "CompiledSystem", "compile_system"]
-
-# Bound on the (point, node) pairs per block when lowering an average: 2**15 float64 is 256 KiB, so
-# the few temporaries of a cse'd integrand stay in cache and come from numpy's allocator without
-# page faults (measured: a division runs at ~1.4 ns/entry in such blocks, ~9 ns/entry in blocks
-# of 2e5 entries).
-_CHUNK_ENTRIES = 1 << 15
-
+__all__ = ["Kernel", "CompiledSystem", "compile_system", "system_key"]
 
 # Integer powers up to this order are printed as products: numpy's ``x**(-2.0)`` goes through
 # ``pow`` and costs ~10x a multiplication, which dominates sums over large spectra.
@@ -56,7 +57,7 @@ def _numpy_printer():
                      "user_functions": {}})
 
 
-def _lambdify(args, exprs, modules):
+def _lambdify(args, exprs, modules) -> runtime.GeneratedFunction:
     # cse pays off for numpy (shared subexpressions such as 1/(s + kappa)); mpmath gets plain code.
     # scipy first: special functions (erf, erfc, gamma, ...) become vectorized scipy.special calls
     # instead of math-module scalars; stable nodes (expit, softplus, ...) are bound by name.
@@ -65,43 +66,102 @@ def _lambdify(args, exprs, modules):
     mods = ["scipy", "numpy"] if modules == "numpy" else [modules]
     mods = [custom] + mods if custom else mods
     if modules == "numpy":
-        return sp.lambdify(args, list(exprs), modules=mods, cse=True, dummify=True,
-                           printer=_numpy_printer())
-    return sp.lambdify(args, list(exprs), modules=mods, dummify=True)
+        fn = sp.lambdify(args, list(exprs), modules=mods, cse=True, dummify=True,
+                         printer=_numpy_printer())
+    else:
+        fn = sp.lambdify(args, list(exprs), modules=mods, dummify=True)
+    return runtime.GeneratedFunction.from_function(fn)
 
 
+# -- cache keys ---------------------------------------------------------------------------------------
+def _text(exprs) -> str:
+    """A deterministic text of expressions: srepr, plus the definitions of implicit functions."""
+    exprs = [sp.sympify(e) for e in exprs]
+    parts = [sp.srepr(e) for e in exprs]
+    for cls in sorted(implicit_functions_in(exprs), key=lambda c: c.__name__):
+        parts.append(f"implicit {cls.__name__}: " + sp.srepr(
+            (cls._unknown, cls._equation, cls._arguments, cls._guess, cls._bracket)))
+    return "\n".join(parts)
+
+
+def _digest(text: str) -> str:
+    return cache.key(f"sympy {sp.__version__}", hashlib.sha256(text.encode()).hexdigest())
+
+
+_KEYS: dict[int, tuple[System, str]] = {}
+
+
+def system_key(system: System) -> str:
+    """The cache key of a system: its declaration (srepr) with the package's sources and versions."""
+    hit = _KEYS.get(id(system))
+    if hit is not None and hit[0] is system:
+        return hit[1]
+    parts = ["parameters " + sp.srepr(tuple(system.parameters))]
+    for u in system.unknowns:
+        parts.append(f"unknown {sp.srepr(u.symbol)} [{u.lower!r}, {u.upper!r}]")
+        parts.append(_text([u.guess] + ([u.start] if u.start is not None else [])))
+    parts.append("equations\n" + "\n".join(
+        f"{sp.srepr(eq.lhs)} = {sp.srepr(eq.rhs)}" if isinstance(eq, sp.Eq) else sp.srepr(eq)
+        for eq in system.equations))
+    parts.append(_text(system.residuals))
+    parts.append("observables " + repr(list(system.observables)))
+    parts.append(_text(list(system.observables.values())))
+    if system.solution:
+        parts.append("solution " + _text([system.solution[s] for s in system.unknown_symbols]))
+    parts.append(f"iteration {system.iteration!r}")
+    for b in system.bounds:
+        value = (system_key(b.value) if isinstance(b.value, System) else _text([b.value]))
+        parts.append(f"bound {b.parameter} {b.side} {b.observable!r} {b.meaning!r} {b.name!r} "
+                     f"{b.inclusive!r} {value}")
+    for k, v in (system.homotopy or {}).items():
+        parts.append(f"homotopy {k} " + _text([v]))
+    key = _digest("\n".join(parts))
+    _KEYS[id(system)] = (system, key)
+    return key
+
+
+# -- kernels --------------------------------------------------------------------------------------------
 class Kernel:
     """Vectorized (numpy) and single-point (mpmath) evaluation of sympy expressions.
 
     ``params`` are the scalar parameter symbols and ``unknowns`` the unknown symbols, in layout
     order. Every :class:`Average` inside the expressions is replaced by a dummy whose value is
-    computed first, all averages over one space in one pass.
+    computed first, all averages over one space in one pass. The generated code is looked up in
+    the cache (and stored there) on first use.
     """
 
     def __init__(self, exprs: Sequence[sp.Expr], params: Sequence[sp.Symbol],
-                 unknowns: Sequence[sp.Symbol] = ()):
+                 unknowns: Sequence[sp.Symbol] = (), key: str | None = None):
         self.exprs = tuple(sp.sympify(e) for e in exprs)
         self.params = tuple(params)
         self.unknowns = tuple(unknowns)
-        avgs = averages_in(self.exprs)
-        self._dummies = tuple(sp.Dummy(f"avg{i}") for i in range(len(avgs)))
-        repl = dict(zip(avgs, self._dummies))
-        self._outer_exprs = tuple(e.xreplace(repl) for e in self.exprs)
-        groups: dict[Space, list[tuple[int, sp.Expr]]] = {}
-        for i, a in enumerate(avgs):
-            groups.setdefault(a.space, []).append((i, a.integrand))
-        self._groups = tuple((space, tuple(items)) for space, items in groups.items())
+        self._key = key
         self._np = None
         self._mp = None
         self._lock = threading.Lock()
 
+    @property
+    def key(self) -> str:
+        """Cache key (without the backend)."""
+        if self._key is None:
+            self._key = _digest("kernel\n" + sp.srepr((self.params, self.unknowns)) + "\n"
+                                + _text(self.exprs))
+        return self._key
+
     # -- compilation (lazy: a model pays for the mpmath path only if it asks for precision) ------
-    def _compile(self, modules):
+    def _generate(self, modules) -> KernelCode:
+        avgs = averages_in(self.exprs)
+        dummies = tuple(sp.Dummy(f"avg{i}") for i in range(len(avgs)))
+        repl = dict(zip(avgs, dummies))
+        outer_exprs = tuple(e.xreplace(repl) for e in self.exprs)
+        groups: dict[Space, list[tuple[int, sp.Expr]]] = {}
+        for i, a in enumerate(avgs):
+            groups.setdefault(a.space, []).append((i, a.integrand))
         args = self.params + self.unknowns
-        outer = _lambdify(args + self._dummies, self._outer_exprs, modules)
+        outer = _lambdify(args + dummies, outer_exprs, modules)
         spaces = []
         batch_syms = set(args)
-        for space, items in self._groups:
+        for space, items in groups.items():
             # Averages that depend on no parameter or unknown (a trace, a rank, a normalisation)
             # are the same for every point: computed once per call, not once per point.
             moving = space.nodes_vary  # nodes that move with the parameters vary per point
@@ -111,252 +171,114 @@ class Kernel:
                                               (constant, tuple(space.components), False)):
                 if group:
                     fn = _lambdify(fn_args, [e for _, e in group], modules)
-                    spaces.append((space, tuple(i for i, _ in group), fn, per_point))
-        return outer, tuple(spaces)
+                    spaces.append((space.numeric, tuple(i for i, _ in group), fn, per_point))
+        return KernelCode(tuple(p.name for p in self.params), len(self.unknowns), len(dummies),
+                          outer, tuple(spaces))
 
-    def _numpy(self):
+    def code(self, backend: str) -> KernelCode:
+        """The generated code for ``backend`` ("numpy" or "mpmath"): cached, else generated."""
+        key = f"{self.key}-{backend}"
+        hit = runtime.loads(cache.read("kernel", key))
+        if isinstance(hit, KernelCode):
+            return hit
+        code = self._generate(backend)
+        data = runtime.dumps(code)
+        if data is not None:
+            cache.write("kernel", key, data)
+        return code
+
+    def _numpy(self) -> KernelCode:
         with self._lock:
             if self._np is None:
-                self._np = self._compile("numpy")
+                self._np = self.code("numpy")
         return self._np
 
-    def _mpmath(self):
+    def _mpmath(self) -> KernelCode:
         with self._lock:
             if self._mp is None:
-                self._mp = self._compile("mpmath")
+                self._mp = self.code("mpmath")
         return self._mp
 
-    # -- numpy ----------------------------------------------------------------------------------
     def __call__(self, values: Mapping[str, np.ndarray], u: np.ndarray | None = None,
                  batch: int | None = None) -> list[np.ndarray]:
         """Evaluate on a batch. ``values`` maps parameter names to (B,) arrays (or scalars) and
         array-parameter names to their arrays; ``u`` is (B, m)."""
-        outer, spaces = self._numpy()
-        args = [np.asarray(values[p.name], dtype=float) for p in self.params]
-        if self.unknowns:
-            u = np.asarray(u, dtype=float)
-            args += [u[:, j] for j in range(u.shape[1])]
-        if batch is None:
-            batch = max([a.size for a in args if a.ndim] + [1])
-        args = [a if a.shape == (batch,) else np.broadcast_to(a, (batch,)) for a in args]
-        avg_values: list[np.ndarray | None] = [None] * len(self._dummies)
-        scalars = {p.name: a for p, a in zip(self.params, args)}
-        with np.errstate(all="ignore"):
-            scalars = {p.name: a for p, a in zip(self.params, args)}
-            for space, indices, fn, per_point in spaces:
-                sums = (_space_sums(space, fn, len(indices), args, values, batch, scalars) if per_point
-                        else _constant_sums(space, fn, values, batch))
-                for i, v in zip(indices, sums):
-                    avg_values[i] = v
-            out = outer(*args, *avg_values)
-        return [o if isinstance(o, np.ndarray) and o.shape == (batch,) and o.dtype == float
-                else np.broadcast_to(np.asarray(o, dtype=float), (batch,)) for o in out]
+        return self._numpy()(values, u, batch)
 
-    # -- mpmath ---------------------------------------------------------------------------------
     def mp(self, values: Mapping[str, object], u: Sequence = (), dps: int = 30) -> list:
         """Evaluate at one point with mpmath at the current working precision."""
-        outer, spaces = self._mpmath()
-        args = [mp.mpf(values[p.name]) if not isinstance(values[p.name], mp.mpf) else values[p.name]
-                for p in self.params] + list(u)
-        avg_values = [None] * len(self._dummies)
-        for space, indices, fn, per_point in spaces:
-            comps, weights = space.mp_arrays(values, dps)
-            comps = [[mp.mpf(c) if not isinstance(c, mp.mpf) else c for c in comp] for comp in comps]
-            k = len(comps[0])
-            weights = [mp.mpf(1)] * k if weights is None else [mp.mpf(w) for w in weights]
-            sums = [[] for _ in indices]
-            for idx in range(k):
-                vals = fn(*(comp[idx] for comp in comps), *(args if per_point else ()))
-                for j, v in enumerate(vals):
-                    sums[j].append(weights[idx] * v)
-            for i, terms in zip(indices, sums):
-                avg_values[i] = mp.fsum(terms)
-        return [mp.mpf(o) if not isinstance(o, (mp.mpf, mp.mpc)) else o
-                for o in outer(*args, *avg_values)]
+        return self._mpmath().mp(values, u, dps)
 
 
-def _constant_sums(space: Space, fn, values, batch: int) -> list[np.ndarray]:
-    """Sums of integrands that depend on the space's components only (the same for every point)."""
-    comps, weights = space.arrays(values)
-    k = comps[0].shape[0]
-    out = []
-    for v in fn(*comps):
-        v = np.broadcast_to(np.asarray(v, dtype=float), (k,))
-        total = float(np.einsum("k,k->", v, weights)) if weights is not None else float(v.sum())
-        out.append(np.full(batch, total))
-    return out
-
-
-def _space_sums(space: Space, fn, count: int, args, values, batch: int, scalars) -> list[np.ndarray]:
-    """Weighted sums over the space for every point of the batch, in cache-sized blocks.
-
-    Blocks hold at most ``_CHUNK_ENTRIES`` (point, node) pairs: several points per block for small
-    spaces, and for large spaces (a spectrum of 10^5 eigenvalues) one point and a slice of the
-    space, with partial sums accumulated. Larger temporaries are much slower: numpy allocates them
-    fresh (page faults) and they fall out of cache. Nodes shared by every point arrive as (K,)
-    arrays, nodes that move with the parameters (a parametric quadrature) as (batch, K).
-    """
-    comps, weights = space.batch_arrays(values, scalars, batch)
-    per_point = comps[0].ndim == 2
-    k = comps[0].shape[-1]
-    rows = max(1, _CHUNK_ENTRIES // max(k, 1))
-    cols = max(1, min(k, _CHUNK_ENTRIES))
-    out = [np.zeros(batch) for _ in range(count)]
-    for start in range(0, batch, rows):
-        stop = min(batch, start + rows)
-        sub = [a[start:stop].reshape(-1, 1) for a in args]
-        for c0 in range(0, k, cols):
-            c1 = min(k, c0 + cols)
-            if per_point:
-                nodes = [c[start:stop, c0:c1] for c in comps]
-                w = None if weights is None else weights[start:stop, c0:c1]
-            else:
-                nodes = [c[c0:c1].reshape(1, -1) for c in comps]
-                w = None if weights is None else weights[c0:c1]
-            vals = fn(*nodes, *sub)
-            for o, v in zip(out, vals):
-                if not (isinstance(v, np.ndarray) and v.shape == (stop - start, c1 - c0)):
-                    v = np.broadcast_to(np.asarray(v, dtype=float), (stop - start, c1 - c0))
-                # einsum, not ``v @ w``: a matrix-vector product may go to a multithreaded BLAS,
-                # which gains nothing on this memory-bound sum and collapses on a loaded machine.
-                if w is None:
-                    o[start:stop] += v.sum(axis=1)
-                elif per_point:
-                    o[start:stop] += np.einsum("bk,bk->b", v, w)
-                else:
-                    o[start:stop] += np.einsum("bk,k->b", v, w)
-    return out
-
-
-class CompiledSystem:
-    """Numeric kernels generated from a :class:`System` (compiled lazily, cached per system)."""
+# -- systems --------------------------------------------------------------------------------------------
+class CompiledSystem(NumericSystem):
+    """Numeric kernels of a :class:`System`, each generated (or loaded from the cache) on first use."""
 
     def __init__(self, system: System):
         self.system = system
+        key = system_key(system)
+        m = len(system.unknowns)
+        bounds = tuple(system.bounds)
+        bound_systems = tuple(compile_system(b.value) if isinstance(b.value, System) else None
+                              for b in bounds)
+        meta = SystemMeta(
+            key=key,
+            param_names=tuple(p.name for p in system.parameters),
+            unknown_names=tuple(u.name for u in system.unknowns),
+            lower=tuple(float(u.lower) for u in system.unknowns),
+            upper=tuple(float(u.upper) for u in system.unknowns),
+            observable_names=tuple(system.observables),
+            dynamic=tuple(system.dynamic) if m else (),
+            iteration=(system.iteration.name if m and system.iteration is not None else None),
+            has_fixed_point=system.fixed_point_map is not None,
+            has_solution=bool(system.solution),
+            bounds=tuple(BoundInfo(Name(b.parameter.name), b.side, b.observable, b.meaning, b.name,
+                                   b.inclusive, sub.key if sub is not None else None)
+                         for b, sub in zip(bounds, bound_systems)),
+            n_bound_exprs=sum(not isinstance(b.value, System) for b in bounds),
+            homotopy_names=tuple(k.name for k in (system.homotopy or {})),
+            spaces=tuple(s.numeric for s in system.spaces),
+            observable_docs=dict(system.observable_docs),
+        )
+        super().__init__(meta, lambda: self, bound_systems)
+        if cache.read("system", key) is None:
+            data = runtime.dumps(meta)
+            if data is not None:
+                cache.write("system", key, data)
+        # Kept for callers that look at the sympy parameters.
         self.params = tuple(system.parameters)
         self.unknowns = system.unknown_symbols
-        self.unknown_names = tuple(u.name for u in system.unknowns)
-        self.observable_names = tuple(system.observables)
-        m = len(self.unknowns)
-        self.size = m
-        self.lower = np.array([u.lower for u in system.unknowns], dtype=float)
-        self.upper = np.array([u.upper for u in system.unknowns], dtype=float)
-        if m:
-            jac = system.jacobian()
-            self._fj = Kernel(list(system.residuals) + list(jac), self.params, self.unknowns)
-            self._f = Kernel(system.residuals, self.params, self.unknowns)
-            self._guess = Kernel([u.guess for u in system.unknowns], self.params)
-            g = system.fixed_point_map
-            self._g = Kernel(g, self.params, self.unknowns) if g is not None else None
-            self._solution = (Kernel([system.solution[s] for s in self.unknowns], self.params)
-                              if system.solution else None)
-            self.dynamic = np.array(system.dynamic, dtype=int)
-            self.iteration = system.iteration.name if system.iteration is not None else None
-            if self.dynamic.size:
-                dyn = [system.unknowns[i] for i in self.dynamic]
-                self._start = Kernel([u.start for u in dyn], self.params)
-                # one kernel per dynamic unknown: the trajectory updates them in order
-                # (Gauss–Seidel), each seeing the new values of those before it
-                self._steps = [Kernel([system.equations[i].rhs], self.params, self.unknowns)
-                               for i in self.dynamic]
-        else:
-            self.dynamic = np.array([], dtype=int)
-            self.iteration = None
-        self._obs = Kernel(list(system.observables.values()), self.params, self.unknowns)
-        # Bounds whose value is an expression share one kernel; system-valued ones are compiled
-        # (and solved by the evaluator, which knows solvers) on their own.
-        self.bounds = tuple(system.bounds)
-        exprs = [b.value for b in self.bounds if not isinstance(b.value, System)]
-        self._bound_exprs = Kernel(exprs, self.params) if exprs else None
-        self.bound_systems = tuple(compile_system(b.value) if isinstance(b.value, System) else None
-                                   for b in self.bounds)
-        homotopy = dict(system.homotopy or {})
-        self.homotopy_names = tuple(k.name for k in homotopy)
-        self._homotopy = Kernel(list(homotopy.values()), self.params) if homotopy else None
 
-    def space_size(self, values) -> int:
-        """Number of terms of the largest average (after compression): the cost of one point."""
-        if not hasattr(self, "_spaces"):
-            self._spaces = self.system.spaces  # a sympy traversal: do it once
-        sizes = [space.arrays(values)[0][0].shape[-1] for space in self._spaces
-                 if not space.nodes_vary]
-        return max(sizes, default=0)
+    def _exprs(self, role: str):
+        """The sympy expressions of one kernel, with its parameters and unknowns."""
+        s = self.system
+        params, unknowns = tuple(s.parameters), s.unknown_symbols
+        if role == "fj":
+            return list(s.residuals) + list(s.jacobian()), params, unknowns
+        if role == "f":
+            return list(s.residuals), params, unknowns
+        if role == "guess":
+            return [u.guess for u in s.unknowns], params, ()
+        if role == "g":
+            return list(s.fixed_point_map), params, unknowns
+        if role == "solution":
+            return [s.solution[u] for u in unknowns], params, ()
+        if role == "start":
+            return [s.unknowns[i].start for i in s.dynamic], params, ()
+        if role.startswith("step"):
+            i = s.dynamic[int(role[4:])]
+            return [s.equations[i].rhs], params, unknowns
+        if role == "obs":
+            return list(s.observables.values()), params, unknowns
+        if role == "bounds":
+            return [b.value for b in s.bounds if not isinstance(b.value, System)], params, ()
+        if role == "homotopy":
+            return list((s.homotopy or {}).values()), params, ()
+        raise KeyError(role)
 
-    @property
-    def has_fixed_point_form(self) -> bool:
-        return self.size > 0 and self._g is not None
-
-    @property
-    def has_closed_form(self) -> bool:
-        return self.size == 0 or self._solution is not None
-
-    def _stack(self, cols, batch):
-        return np.stack(cols, axis=-1) if cols else np.empty((batch, 0))
-
-    def residual(self, values, u):
-        return self._stack(self._f(values, u, len(u)), len(u))
-
-    def residual_jacobian(self, values, u):
-        m, b = self.size, len(u)
-        cols = self._fj(values, u, b)
-        f = self._stack(cols[:m], b)
-        j = np.stack(cols[m:], axis=-1).reshape(b, m, m)
-        return f, j
-
-    def fixed_point(self, values, u):
-        return self._stack(self._g(values, u, len(u)), len(u))
-
-    def start(self, values, batch):
-        """Initial values of the dynamic unknowns, (B, len(dynamic))."""
-        return self._stack(self._start(values, None, batch), batch)
-
-    def step(self, values, u):
-        """One sweep of the fixed-point map over the dynamic unknowns, in order (Gauss–Seidel):
-        returns their new values, (B, len(dynamic))."""
-        u = np.array(u, dtype=float)
-        for i, kernel in zip(self.dynamic, self._steps):
-            u[:, i] = kernel(values, u, len(u))[0]
-        return u[:, self.dynamic]
-
-    def start_mp(self, values, dps):
-        return self._start.mp(values, (), dps)
-
-    def step_mp(self, values, u, dps):
-        u = list(u)
-        for i, kernel in zip(self.dynamic, self._steps):
-            u[i] = kernel.mp(values, u, dps)[0]
-        return [u[i] for i in self.dynamic]
-
-    def guess(self, values, batch):
-        return self._stack(self._guess(values, None, batch), batch)
-
-    def closed_form(self, values, batch):
-        return self._stack(self._solution(values, None, batch), batch)
-
-    def homotopy_start(self, values, batch) -> dict[str, np.ndarray]:
-        """Start values of the homotopy parameters (empty if the system declares none)."""
-        if self._homotopy is None:
-            return {}
-        return dict(zip(self.homotopy_names, self._homotopy(values, None, batch)))
-
-    def bound_expressions(self, values, batch) -> list[np.ndarray]:
-        """Values of the expression-valued bounds, in the order of ``bounds`` (system ones skipped)."""
-        return self._bound_exprs(values, None, batch) if self._bound_exprs is not None else []
-
-    def observables(self, values, u, batch) -> dict[str, np.ndarray]:
-        return dict(zip(self.observable_names, self._obs(values, u, batch)))
-
-    # -- mpmath, one point ---------------------------------------------------------------------
-    def residual_mp(self, values, u, dps):
-        return self._f.mp(values, u, dps)
-
-    def jacobian_mp(self, values, u, dps):
-        m = self.size
-        flat = self._fj.mp(values, u, dps)[m:]
-        return [[flat[i * m + j] for j in range(m)] for i in range(m)]
-
-    def observables_mp(self, values, u, dps):
-        return dict(zip(self.observable_names, self._obs.mp(values, u, dps)))
+    def kernel_code(self, role: str, backend: str) -> KernelCode:
+        exprs, params, unknowns = self._exprs(role)
+        return Kernel(exprs, params, unknowns, key=f"{self.key}-{role}")._generate(backend)
 
 
 _CACHE: dict[int, tuple[System, CompiledSystem]] = {}
@@ -371,4 +293,5 @@ def compile_system(system: System) -> CompiledSystem:
             return hit[1]
         compiled = CompiledSystem(system)
         _CACHE[id(system)] = (system, compiled)
+        runtime._LOADED.setdefault(compiled.key, compiled)
         return compiled

@@ -10,7 +10,16 @@ from __future__ import annotations
 import functools
 import itertools
 
-import mpmath as mp
+class _LazyMpmath:
+    """mpmath, imported on first use (only the precision= path needs it; start-up time)."""
+
+    def __getattr__(self, name):
+        import mpmath
+
+        return getattr(mpmath, name)
+
+
+mp = _LazyMpmath()
 import numpy as np
 
 __all__ = ["gauss_hermite", "gauss_hermite_product", "gauss_hermite_mp", "gauss_hermite_product_mp",

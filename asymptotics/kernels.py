@@ -75,21 +75,41 @@ KERNELS: dict[str, sp.Expr] = {
 }
 
 
+_HINT = ("a named kernel (" + ", ".join(KERNELS) + ") or a formula h(t) in t with + - * / ** and "
+         "whitelisted functions (e.g. '(1 + t)**3/8')")
+
+
 def kernel_expr(value) -> sp.Expr:
-    """The sympy expression ``h(t)`` of a named kernel or an expression in one variable."""
+    """The sympy expression ``h(t)`` of a named kernel or a formula in one variable.
+
+    Strings are read by the safe parser (:mod:`asymptotics.expressions`), never evaluated as
+    Python; ``h`` must be finite and real on [-1, 1]."""
     if isinstance(value, str) and value.strip() in KERNELS:
         return KERNELS[value.strip()]
-    try:
-        expr = sp.sympify(value) if not isinstance(value, sp.Basic) else value
-    except (sp.SympifyError, SyntaxError, TypeError, AttributeError):
+    if isinstance(value, str):
+        from .expressions import parse
+
+        expr = parse(value.strip(), what="kernel", variable="t", named=KERNELS, domain_hint=_HINT)
+    elif isinstance(value, sp.Basic):
+        expr = value
+    else:
         expr = None
     if not isinstance(expr, sp.Expr) or len(expr.free_symbols) > 1:
-        raise ParameterError(
-            f"parameter 'kernel' must be one of {', '.join(map(repr, KERNELS))} or a sympy expression "
-            f"h(t) in one variable; got {value!r}")
+        raise ParameterError(f"parameter 'kernel' must be {_HINT}; got {value!r}")
     if expr.free_symbols:
         (var,) = expr.free_symbols
         expr = expr.xreplace({var: T})
+    grid = np.linspace(-1.0, 1.0, 2001)
+    try:
+        with np.errstate(all="ignore"):
+            vals = np.broadcast_to(np.asarray(sp.lambdify(T, expr, modules=["scipy", "numpy"])(grid)),
+                                   grid.shape)
+        finite = not np.iscomplexobj(vals) and bool(np.all(np.isfinite(np.asarray(vals, dtype=float))))
+    except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError, AttributeError):
+        finite = False
+    if not finite:
+        raise ParameterError(f"parameter 'kernel' must be finite and real on [-1, 1] (h(t) of the "
+                             f"cosine t); {value!r} is not")
     return expr
 
 
@@ -98,6 +118,13 @@ class KernelDomain(OneOf):
 
     def __init__(self):
         super().__init__(tuple(KERNELS))
+
+    def explain(self, name, value) -> str:
+        try:
+            kernel_expr(value)
+        except ParameterError as err:
+            return str(err)
+        return super().explain(name, value)
 
     def contains(self, value) -> bool:
         try:
@@ -125,6 +152,7 @@ def kernel_function(value):
 def multiplicity(d: int, k: np.ndarray | int) -> np.ndarray:
     """N(d, k): the dimension of degree-k spherical harmonics on S^{d-1} (float, may be huge)."""
     k = np.asarray(k, dtype=float)
+    d = float(d)  # a Python int of 300 digits would make gammaln see an object array
     if d < 2:
         raise ParameterError(f"parameter 'd' must be an integer >= 2; got {d!r}")
     with np.errstate(divide="ignore", invalid="ignore"):

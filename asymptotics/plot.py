@@ -1,6 +1,7 @@
 """Paper-quality matplotlib figures: theory curves and Monte Carlo points with error bars.
 
-matplotlib is imported lazily (install the ``plot`` extra); the package itself imports without it.
+matplotlib is imported lazily (a dependency since the README demo draws a figure; the package
+imports without importing it).
 Curves take the DataFrames returned by :func:`~asymptotics.curve` and
 :meth:`SimulationResult.to_frame`; error bars are ±2 standard errors.
 """
@@ -19,7 +20,7 @@ def _plt():
         matplotlib.use("Agg", force=False) if not _interactive() else None
         import matplotlib.pyplot as plt
     except ImportError as err:  # pragma: no cover - exercised only without the extra
-        raise ImportError("plotting needs matplotlib: pip install 'hd-asymptotics[plot]'") from err
+        raise ImportError("plotting needs matplotlib: pip install matplotlib") from err
     return plt
 
 
@@ -75,3 +76,14 @@ def finish(ax, xlabel: str, ylabel: str, title: str | None = None, ylim=None, le
     if legend and ax.get_legend_handles_labels()[0]:
         ax.legend(frameon=False)
     ax.figure.tight_layout()
+
+
+def release(fig) -> None:
+    """In a notebook, close pyplot's reference to a finished figure, so the inline backend does not
+    show it on its own (it did for some cells and not for others): the cell shows it, once, by
+    ending with ``fig``. Elsewhere the figure stays open (``plt.show()`` still shows it)."""
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None and "ipykernel" in sys.modules:
+        plt.close(fig)

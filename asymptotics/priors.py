@@ -68,7 +68,15 @@ class Prior:
             raise ParameterError(f"parameter 'eps' must be in [0, 1]; got {eps!r}")
         if not (isinstance(atoms, (int, np.integer)) and atoms >= 1):
             raise ParameterError(f"parameter 'atoms' must be a positive integer; got {atoms!r}")
-        e = sp.sympify(expr)
+        if isinstance(expr, str):
+            from .expressions import parse
+
+            e = parse(expr, what="prior", variable="x",
+                      domain_hint="a density formula in x (e.g. 'exp(-abs(x))/2')")
+        else:
+            e = sp.sympify(expr) if isinstance(expr, sp.Basic) else None
+            if e is None:
+                raise ParameterError(f"a density must be a formula string or a sympy expression; got {expr!r}")
         free = sorted(e.free_symbols, key=str)
         if len(free) != 1:
             raise ParameterError(f"a density must be a sympy expression in one symbol; got {expr!r}")
@@ -134,11 +142,14 @@ def as_prior(obj) -> Prior:
     import sympy as sp
 
     if isinstance(obj, (sp.Expr, str)):
-        try:
-            expr = sp.sympify(obj)
-        except (sp.SympifyError, TypeError, SyntaxError):
-            expr = None
-        if expr is None or len(expr.free_symbols) != 1:
+        if isinstance(obj, str):
+            from .expressions import parse
+
+            expr = parse(obj, what="prior", variable="x",
+                         domain_hint="a named prior, a Prior, an array of samples or a density formula in x")
+        else:
+            expr = obj
+        if len(expr.free_symbols) != 1:
             raise ParameterError(
                 f"parameter 'prior' must be a named prior, a Prior, an array of samples or a "
                 f"density in one symbol (e.g. 'exp(-abs(x))/2'); got {obj!r}")

@@ -23,19 +23,22 @@ import itertools
 import json
 import os
 import pathlib
-import sys
+import tempfile
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
+from . import io as _io
+from .io import tidy_store_frame
 from . import models as _models
+from . import progress as _progress
 from .validation import ParameterError
 
 __all__ = ["sweep", "grid_points", "SweepStoreError"]
 
 _MAGIC = "asymptotics-sweep"
-_VERSION = 1
+_VERSION = 2  # 2: plain CSV + JSON sidecar (1: metadata on a first "#" line)
 
 
 class SweepStoreError(ParameterError):
@@ -73,8 +76,11 @@ def grid_points(grid: Mapping[str, Iterable[float]], mode: str = "product") -> p
 def _run_chunk(task: dict) -> pd.DataFrame:
     """Evaluate one chunk of points (a picklable task) and return its rows.
 
-    In worker processes BLAS is held to one thread: parallelism comes from the workers, and
-    oversubscribed BLAS threads made small Monte Carlo fits hundreds of times slower (measured).
+    BLAS is held to one thread on every route (in this process too): parallelism comes from the
+    workers, oversubscribed BLAS threads made small Monte Carlo fits hundreds of times slower
+    (measured), and a multithreaded BLAS sums in a thread-dependent order, so ``workers=1`` and
+    the default route would differ in the last bits (measured: up to 4e-13). ``keep`` marks the
+    points of the chunk to return (the others are already stored).
     """
     if task.get("single_thread"):
         from threadpoolctl import threadpool_limits
@@ -85,6 +91,7 @@ def _run_chunk(task: dict) -> pd.DataFrame:
     from .simulate import simulate
 
     points = pd.DataFrame(task["points"])
+    keep = np.asarray(task.get("keep", [True] * len(points)), dtype=bool)
     fixed = _decode_fixed(task["fixed"])
     variant = task.get("variant")
     if task["kind"] == "theory":
@@ -102,7 +109,7 @@ def _run_chunk(task: dict) -> pd.DataFrame:
         if k in frame and task["kind"] == "simulate" and not np.array_equal(frame[k], points[k]):
             frame["effective_" + k] = frame[k]
         frame[k] = points[k].to_numpy()
-    return frame
+    return frame[keep].reset_index(drop=True)
 
 
 def _encode_fixed(fixed: Mapping[str, Any]) -> dict:
@@ -135,9 +142,52 @@ def _decode_fixed(enc: Mapping[str, Any]) -> dict:
 
 
 # -- the store --------------------------------------------------------------------------------------
+class _Lock:
+    """An exclusive lock on a store for the duration of a sweep: ``<store>.lock`` held with
+    ``flock`` (POSIX) or ``msvcrt.locking`` (Windows); the OS releases it when the process dies,
+    so a killed sweep never leaves a stale lock. A second sweep on a store in use is refused."""
+
+    def __init__(self, path: pathlib.Path):
+        self.path = path.with_name(path.name + ".lock")
+        self._fh = None
+
+    def acquire(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        try:
+            if os.name == "nt":  # pragma: no cover - exercised on Windows only
+                import msvcrt
+
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise SweepStoreError(
+                f"{self.path.with_suffix('')} is in use by another sweep ({holder}); wait for it to "
+                f"finish, or give another store path") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        self._fh = fh
+
+    def release(self):
+        if self._fh is not None:
+            self._fh.close()  # closing the file releases the lock; the (empty) lock file may stay
+            self._fh = None
+
+
 class _Store:
-    """One file per sweep: CSV (a header line with the sweep's metadata, then rows appended as
-    they come) or Parquet (rewritten atomically after each chunk, metadata in the schema)."""
+    """One store per sweep: CSV (header row, then rows appended as they come; metadata in the JSON
+    sidecar ``<store>.json``) or Parquet (rewritten atomically after each chunk, metadata in the
+    schema). Held under :class:`_Lock` by one sweep at a time; new columns in a later chunk widen
+    the store (union of columns, the CSV rewritten atomically); temporary files are per process."""
 
     def __init__(self, path, meta: dict):
         self.path = pathlib.Path(path)
@@ -148,26 +198,36 @@ class _Store:
         self.kind = suffix[1:]
         self._columns: list[str] | None = None
         self._frames: list[pd.DataFrame] = []
+        self._lock = _Lock(self.path)
+
+    def __enter__(self):
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
 
     def load(self) -> pd.DataFrame | None:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return None
         if self.kind == "csv":
-            frame, meta = self._load_csv()
+            frame, meta, rewrite = self._load_csv()
         else:
-            frame, meta = self._load_parquet()
+            (frame, meta), rewrite = self._load_parquet(), False
         self._check_meta(meta)
+        if rewrite:  # a legacy layout or a partial last row: rewrite, now that the store is ours
+            self._rewrite_csv(frame)
+        frame = tidy_store_frame(frame, meta)
         self._columns = list(frame.columns)
-        if self.kind == "parquet":
-            self._frames = [frame]
+        self._frames = [frame]
         return frame
 
     def _check_meta(self, meta):
         if meta.get("format") != _MAGIC:
             raise SweepStoreError(f"{self.path} is not an asymptotics sweep store; refusing to overwrite it "
                                   f"(give another path, or delete the file)")
-        mine = {k: v for k, v in self.meta.items() if k != "grid"}
-        theirs = {k: v for k, v in meta.items() if k != "grid"}
+        mine = {k: v for k, v in self.meta.items() if k not in ("grid", "version")}
+        theirs = {k: v for k, v in meta.items() if k not in ("grid", "version")}
         if mine != theirs:
             diff = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
             raise SweepStoreError(
@@ -176,49 +236,84 @@ class _Store:
 
     def _load_csv(self):
         raw = self.path.read_bytes()
-        header, _, body = raw.partition(b"\n")
-        try:
-            meta = json.loads(header.decode().removeprefix("# "))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise SweepStoreError(f"{self.path} is not an asymptotics sweep store (no metadata line); "
-                                  f"refusing to overwrite it") from None
+        sidecar = _io.sidecar_path(self.path)
+        legacy = raw.startswith(b"# {")
+        if legacy:  # version 1: metadata on a first '#' line
+            header, _, body = raw.partition(b"\n")
+            try:
+                meta = json.loads(header.decode()[2:])
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise SweepStoreError(f"{self.path}: unreadable metadata line; refusing to overwrite it") from None
+        elif sidecar.exists():
+            try:
+                meta = json.loads(sidecar.read_text())
+            except (UnicodeDecodeError, json.JSONDecodeError, OSError):
+                raise SweepStoreError(f"{sidecar} is unreadable; refusing to overwrite the store") from None
+            body = raw
+        else:
+            raise SweepStoreError(f"{self.path} is not an asymptotics sweep store (no metadata file "
+                                  f"{sidecar.name} beside it); refusing to overwrite it")
         if not isinstance(meta, dict):
-            raise SweepStoreError(f"{self.path}: unreadable metadata line")
-        if body and not body.endswith(b"\n"):
+            raise SweepStoreError(f"{self.path}: unreadable metadata")
+        truncated = bool(body) and not body.endswith(b"\n")
+        if truncated:
             # Killed in the middle of writing a row: drop the partial row (it is recomputed).
             body = body[: body.rfind(b"\n") + 1]
-            with open(self.path, "wb") as fh:
-                fh.write(header + b"\n" + body)
         try:
             frame = pd.read_csv(io.BytesIO(body)) if body.strip() else pd.DataFrame()
         except (pd.errors.ParserError, UnicodeDecodeError) as err:
             raise SweepStoreError(f"{self.path} is corrupt ({err}); refusing to overwrite it") from None
-        return frame, meta
+        return frame, meta, legacy or truncated
 
     def _load_parquet(self):
         try:
             import pyarrow.parquet as pq
 
             table = pq.read_table(self.path)
+        except ImportError as err:
+            raise ImportError("Parquet stores need pyarrow: pip install pyarrow") from err
         except Exception as err:  # pyarrow raises several types for a damaged file
             raise SweepStoreError(f"{self.path} is not a readable Parquet file ({err}); refusing to "
                                   f"overwrite it") from None
-        raw = (table.schema.metadata or {}).get(b"asymptotics")
+        raw = (table.schema.metadata or {}).get(_io.PARQUET_KEY)
         meta = json.loads(raw) if raw else {}
         return table.to_pandas(), meta
+
+    def _tmp(self) -> pathlib.Path:
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=f".{os.getpid()}.tmp",
+                                    dir=self.path.parent)
+        os.close(fd)
+        return pathlib.Path(name)
+
+    def _rewrite_csv(self, frame):
+        tmp = self._tmp()
+        try:
+            frame.to_csv(tmp, index=False, float_format="%.17g")
+            _io.write_json_atomic(_io.sidecar_path(self.path), self.meta)
+            os.replace(tmp, self.path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
 
     def append(self, frame: pd.DataFrame):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._columns is None:
             self._columns = list(frame.columns)
+        new_columns = [c for c in frame.columns if c not in self._columns]
+        if new_columns:  # union of columns: never drop what a later chunk reports
+            self._columns += new_columns
         frame = frame.reindex(columns=self._columns)
         if self.kind == "csv":
-            new = not self.path.exists() or self.path.stat().st_size == 0
+            fresh = not self.path.exists() or self.path.stat().st_size == 0
+            if new_columns and not fresh:
+                old = pd.read_csv(self.path)
+                self._rewrite_csv(pd.concat([old, frame], ignore_index=True).reindex(columns=self._columns))
+                return
+            if fresh:
+                _io.write_json_atomic(_io.sidecar_path(self.path), self.meta)
             buf = io.StringIO()
-            if new:
-                buf.write("# " + json.dumps(self.meta, sort_keys=True) + "\n")
             # repr-precision floats: the numbers read back are the numbers computed
-            frame.to_csv(buf, index=False, header=new, float_format="%.17g")
+            frame.to_csv(buf, index=False, header=fresh, float_format="%.17g")
             with open(self.path, "a") as fh:
                 fh.write(buf.getvalue())
                 fh.flush()
@@ -228,55 +323,94 @@ class _Store:
             import pyarrow.parquet as pq
 
             self._frames.append(frame)
-            table = pa.Table.from_pandas(pd.concat(self._frames, ignore_index=True), preserve_index=False)
-            table = table.replace_schema_metadata({b"asymptotics": json.dumps(self.meta, sort_keys=True).encode()})
-            tmp = self.path.with_suffix(".parquet.tmp")
-            pq.write_table(table, tmp)
-            os.replace(tmp, self.path)
+            whole = pd.concat(self._frames, ignore_index=True).reindex(columns=self._columns)
+            table = pa.Table.from_pandas(whole, preserve_index=False)
+            table = table.replace_schema_metadata({_io.PARQUET_KEY: json.dumps(self.meta, sort_keys=True).encode()})
+            tmp = self._tmp()
+            try:
+                pq.write_table(table, tmp)
+                os.replace(tmp, self.path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
 
 
 # -- the driver -------------------------------------------------------------------------------------
+def _watch_parent(parent: int) -> None:
+    """In a worker process: exit as soon as the sweep's process is gone (killed with -9, say).
+
+    On Linux the kernel delivers SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG, for forked
+    workers); everywhere a daemon thread checks every half second that the parent still exists.
+    """
+    import threading
+    import time
+
+    if os.getppid() == parent and os.name == "posix":
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # not Linux
+            pass
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch():
+        while True:
+            if not alive(parent) or (os.name == "posix" and os.getppid() == 1):
+                os._exit(1)
+            time.sleep(0.5)
+
+    if not alive(parent):
+        os._exit(1)
+    threading.Thread(target=watch, name="asymptotics-parent-watch", daemon=True).start()
+
+
 def _executor(scheduler, workers):
     if scheduler is not None:
         try:
             from dask.distributed import Client
         except ImportError as err:  # pragma: no cover
-            raise ImportError("a dask scheduler needs dask[distributed]: pip install 'hd-asymptotics[sweep]'") from err
+            raise ImportError("a dask scheduler needs dask[distributed]: pip install 'dask[distributed]'") from err
         if isinstance(scheduler, Client):
             return "dask", scheduler
         return "dask-own", Client(scheduler)
-    workers = (os.cpu_count() or 1) if workers is None else int(workers)
-    if workers < 1:
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ParameterError(f"parameter 'workers' must be an integer >= 1; got {workers!r}")
     if workers == 1:
         return "inline", None
-    return "processes", cf.ProcessPoolExecutor(max_workers=workers)
-
-
-def _progress(total: int, enabled):
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="pt", desc="sweep")
+    return "processes", cf.ProcessPoolExecutor(max_workers=int(workers), initializer=_watch_parent,
+                                               initargs=(os.getpid(),))
 
 
 def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", mode: str = "product",
           variant: str | None = None, store=None, trials: int = 20, seed: int = 0,
-          chunk_size: int | None = None,
-          workers: int | None = None, scheduler=None, progress: bool | None = None,
-          **fixed) -> pd.DataFrame:
+          chunk_size: int | None = None, workers: int | None = None, scheduler=None,
+          progress: bool | None = None, **fixed) -> pd.DataFrame:
     """Evaluate ``model`` on a grid; see the module docstring.
 
     ``grid`` maps parameter names to values (product, or ``mode="zip"``); ``fixed`` holds the other
     parameters and, for ``kind="simulate"``, the finite sizes (e.g. ``n=400``). ``chunk_size``
     points go to one task (default: 256 theory points — they are batched in one vectorized solve —
-    or 1 Monte Carlo point). Returns a DataFrame in grid order with the grid columns, the
-    observables (and ``<obs>_se`` for simulations) and the diagnostics. The variant is resolved
-    once, on the first point, as :func:`~asymptotics.evaluate` resolves it (or named by
-    ``variant=``), and every chunk uses it.
+    or 1 Monte Carlo point). Chunks are cut from the whole grid, so a resumed sweep solves the same
+    batches as an uninterrupted one (a chunk with a missing point is recomputed whole; only its
+    missing rows are stored). ``progress``: None (default) shows a bar with the time left on stderr
+    (every 30 s when stderr is not a terminal; ``ASYMPTOTICS_PROGRESS=0`` silences it), False
+    hides it. Returns a DataFrame in grid order with the grid columns, the observables (and
+    ``<obs>_se`` for simulations) and the diagnostics. The variant is resolved once, on the first
+    point, as :func:`~asymptotics.evaluate` resolves it (or named by ``variant=``), and every
+    chunk uses it.
     """
     if kind not in ("theory", "simulate"):
         raise ParameterError(f"parameter 'kind' must be one of 'theory', 'simulate'; got {kind!r}")
@@ -285,6 +419,10 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     overlap = set(points) & set(fixed)
     if overlap:
         raise ParameterError(f"parameter(s) {sorted(overlap)} are both in the grid and fixed")
+    for name, value in (("trials", trials), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (2 if name == "trials" else 0):
+            raise ParameterError(f"parameter '{name}' must be an integer >= {2 if name == 'trials' else 0}; "
+                                 f"got {value!r}")
     size_names = None
     if kind == "simulate":
         from .simulate._registry import sizes_by_variant
@@ -297,33 +435,54 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
     sizes = {k: fixed.pop(k) for k in resolution.sizes}
     resolution.variant.validate(resolution.params, model_obj.name)
     variant = resolution.variant.name
+    if kind == "simulate":
+        from .simulate import simulate
+
+        # sizes, trials and the simulator's own limits (memory, ...) checked before any work too
+        simulate(model_obj.name, variant=variant, trials=int(trials), seed=int(seed), dry_run=True,
+                 **sizes, **fixed, **points.iloc[0].to_dict())
     enc_fixed = _encode_fixed(fixed)
     meta = {"format": _MAGIC, "version": _VERSION, "model": model_obj.name, "kind": kind,
             "variant": variant, "fixed": enc_fixed, "grid_columns": list(points)}
     if kind == "simulate":
         meta.update(trials=int(trials), seed=int(seed), sizes={k: int(v) for k, v in sizes.items()})
+    chunk = int(chunk_size) if chunk_size else (256 if kind == "theory" else 1)
+    if chunk < 1:
+        raise ParameterError(f"parameter 'chunk_size' must be an integer >= 1; got {chunk_size!r}")
     st = _Store(store, meta) if store is not None else None
+    if st is not None:
+        st.__enter__()  # the lock: a second sweep on this store is refused while this one runs
+    try:
+        return _run(model_obj, variant, points, kind, st, chunk, enc_fixed, trials, seed, sizes,
+                    workers, scheduler, progress)
+    finally:
+        if st is not None:
+            st.__exit__()
+
+
+def _run(model_obj, variant, points, kind, st, chunk, enc_fixed, trials, seed, sizes, workers,
+         scheduler, progress) -> pd.DataFrame:
     done = st.load() if st is not None else None
-    todo = points
+    missing = np.ones(len(points), dtype=bool)
     if done is not None and len(done):
         missing_cols = [c for c in points if c not in done]
         if missing_cols:
             raise SweepStoreError(f"{st.path} lacks grid column(s) {missing_cols}; it holds another sweep")
         have = done[list(points)].drop_duplicates()
         merged = points.merge(have, how="left", indicator=True)
-        todo = points[(merged["_merge"] == "left_only").to_numpy()]
-    chunk = int(chunk_size) if chunk_size else (256 if kind == "theory" else 1)
-    if chunk < 1:
-        raise ParameterError(f"parameter 'chunk_size' must be an integer >= 1; got {chunk_size!r}")
-    tasks = [{"kind": kind, "model": model_obj.name, "variant": variant,
-              "points": todo.iloc[i:i + chunk].to_dict("list"),
-              "fixed": enc_fixed, "trials": int(trials), "seed": int(seed), "sizes": sizes}
-             for i in range(0, len(todo), chunk)]
+        missing = (merged["_merge"] == "left_only").to_numpy()
+    tasks = []
+    for i in range(0, len(points), chunk):
+        need = missing[i:i + chunk]
+        if need.any():
+            tasks.append({"kind": kind, "model": model_obj.name, "variant": variant,
+                          "points": points.iloc[i:i + chunk].to_dict("list"), "keep": need.tolist(),
+                          "fixed": enc_fixed, "trials": int(trials), "seed": int(seed), "sizes": sizes,
+                          "single_thread": True})
     results = [] if done is None else [done]
-    bar = _progress(len(todo), progress) if tasks else None
+    todo = int(missing.sum())
+    bar = _progress.bar(todo, f"sweep {model_obj.name}", unit="pt", requested=progress) if tasks else None
     mode_, ex = _executor(scheduler, workers) if len(tasks) > 1 else ("inline", None)
-    for task in tasks:
-        task["single_thread"] = mode_ != "inline"
 
     def collect(frame):
         if st is not None:
@@ -339,8 +498,13 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
         elif mode_ == "processes":
             with ex:
                 futures = [ex.submit(_run_chunk, t) for t in tasks]
-                for fut in cf.as_completed(futures):
-                    collect(fut.result())
+                try:
+                    for fut in cf.as_completed(futures):
+                        collect(fut.result())
+                except BaseException:
+                    for fut in futures:
+                        fut.cancel()
+                    raise
         else:
             from dask.distributed import as_completed
 
@@ -354,11 +518,7 @@ def sweep(model, grid: Mapping[str, Iterable[float]], *, kind: str = "theory", m
             ex.close()
     out = pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=list(points))
     # grid order, one row per requested point (a store may hold more points than this grid)
-    # CSV stores 1.0 as "1": parameters and observables are floats whatever the store's format.
-    counts = {"trials", "iterations"}
-    for col in out.columns:
-        if col not in counts and pd.api.types.is_integer_dtype(out[col]):
-            out[col] = out[col].astype(float)
+    out = tidy_store_frame(out, {"grid_columns": list(points)})
     out = points.merge(out, how="left", on=list(points))
     out.attrs.update(model=model_obj.name, kind=kind)
     return out

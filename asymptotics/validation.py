@@ -139,6 +139,17 @@ class OneOf:
     def contains(self, value: Any) -> bool:
         return isinstance(value, str) and value in self.options
 
+    def explain(self, name: str, value: Any) -> str:
+        """The error message for a value outside the choice, with a did-you-mean."""
+        hint = ""
+        if isinstance(value, str):
+            lower = {o.lower(): o for o in self.options}
+            close = ([lower[value.lower()]] if value.lower() in lower else
+                     difflib.get_close_matches(value.lower(), list(lower), n=1, cutoff=0.6))
+            if close:
+                hint = f"; did you mean {lower.get(close[0].lower(), close[0])!r}?"
+        return f"parameter '{name}' must be {self}; got {_fmt_value(value)}{hint}"
+
     def __str__(self) -> str:
         return "one of " + ", ".join(repr(o) for o in self.options)
 
@@ -230,6 +241,17 @@ def resolve_aliases(params_cls: type, values: Mapping[str, Any], model: str | No
     return out
 
 
+class _scalar_domain:
+    """A scalar parameter's domain as a message says it: a number (or a non-empty array of
+    numbers, broadcast) in the interval."""
+
+    def __init__(self, domain):
+        self.domain = domain
+
+    def __str__(self):
+        return f"a number {self.domain} (or a non-empty array of such numbers)"
+
+
 def validate(params_cls: type, values: Mapping[str, Any], model: str | None = None) -> Any:
     """Build a ``params_cls`` instance from keyword values, checking every domain.
 
@@ -251,13 +273,18 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
             continue  # an optional array parameter passed as None (e.g. echoed back by simulate)
         if s.is_choice:
             if not s.domain.contains(value):
-                raise domain_error(name, s.domain, value, model)
+                where = f"{model}: " if model else ""
+                raise ParameterError(where + s.domain.explain(name, value))
             converted[name] = value
             continue
+        if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+            raise domain_error(name, s.domain if s.is_array else _scalar_domain(s.domain), value, model)
         try:
             arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise domain_error(name, s.domain, value, model) from None
+        except (TypeError, ValueError, OverflowError):
+            raise domain_error(name, s.domain if s.is_array else _scalar_domain(s.domain), value, model) from None
+        if arr.dtype == bool or (not s.is_array and arr.size == 0):
+            raise domain_error(name, _scalar_domain(s.domain), value, model)
         if s.is_array:
             if not s.domain.contains(arr):
                 raise domain_error(name, s.domain, value, model)
@@ -281,3 +308,54 @@ def validate(params_cls: type, values: Mapping[str, Any], model: str | None = No
             raise ParameterError(f"{model}: {err}") from None
         raise
     return instance
+
+
+# -- memory guard -----------------------------------------------------------------------------------
+def _available_memory() -> float:
+    """Bytes this process may allocate: ASYMPTOTICS_MAX_MEMORY (e.g. "8G") if set, else the
+    machine's available memory (MemAvailable on Linux, physical memory elsewhere), else 8 GB."""
+    import os
+
+    text = os.environ.get("ASYMPTOTICS_MAX_MEMORY", "").strip()
+    if text:
+        units = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+        try:
+            scale = units.get(text[-1].lower(), 1.0)
+            return float(text[:-1] if text[-1].lower() in units else text) * scale
+        except ValueError:
+            pass
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8e9
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} B"
+
+
+def check_memory(nbytes: float, what: str, knobs: str, model: str | None = None) -> None:
+    """Refuse work that would allocate more than half the available memory (see
+    :func:`_available_memory`), naming the estimate and the parameters that drive it (``knobs``),
+    before anything is allocated."""
+    if not np.isfinite(nbytes):
+        nbytes = float("inf")
+    limit = 0.5 * _available_memory()
+    if nbytes > limit:
+        where = f"{model}: " if model else ""
+        raise ParameterError(
+            f"{where}{what} would need about {_fmt_bytes(nbytes)} of memory, more than half of the "
+            f"{_fmt_bytes(2 * limit)} available; lower {knobs} (or set ASYMPTOTICS_MAX_MEMORY)")
+
+
+__all__ += ["check_memory"]

@@ -32,7 +32,7 @@ cells = [
         "    best = np.argmin(r.test_error)\n"
         "    ax.plot(t, r.test_error, label=f\"gamma={gamma}: stop at t={t[best]:.2g}\")\n"
         "ax.set(xscale=\"log\", yscale=\"log\", xlabel=\"time\", ylabel=\"test error\"); ax.legend(fontsize=7)"),
-    nbf.v4.new_code_cell("fig, data = render(\"gd-early-stopping\", fast=FAST)\ndata.head()"),
+    nbf.v4.new_code_cell("fig, data = render(\"gd-early-stopping\", fast=FAST)\ndisplay(fig)\ndata.head()"),
     nbf.v4.new_markdown_cell(
         "### The DMFT of the same dynamics\n\n"
         "`solve_least_squares` solves the discrete-time DMFT (gradient descent with step 0.2 here) and "
@@ -62,13 +62,13 @@ cells = [
         "print(g.message, f\"({g.elapsed:.1f} s)\")\n"
         "asy.check(\"dmft-glm\", d=200 if FAST else 800, trials=3 if FAST else 10, alpha=3.0, step=0.5,\n"
         "          time=[1.0, 5.0, 10.0], noise=0.25, paths=512 if FAST else 4096).query(\"observable in ['test_error', 'train_error']\")"),
-    nbf.v4.new_code_cell("fig, data = render(\"dmft-glm-logistic\", fast=FAST)"),
+    nbf.v4.new_code_cell("fig, data = render(\"dmft-glm-logistic\", fast=FAST)\ndisplay(fig)"),
     nbf.v4.new_markdown_cell(
         "## Spherical p-spin\n\n"
         "p = 2 in closed form, p = 3 by the Cugliandolo–Kurchan equations. The 3-spin response "
         "`R(t_w + tau, t_w)` depends on the waiting time: aging."),
     nbf.v4.new_code_cell(
-        "fig, data = render(\"spherical-spin-energy\", fast=FAST)\n"
+        "fig, data = render(\"spherical-spin-energy\", fast=FAST)\ndisplay(fig)\n"
         "from asymptotics.models.spherical_spin import solve\n"
         "r = solve(3, 0.0, 10.0 if FAST else 40.0, 0.05)\n"
         "fig, ax = plt.subplots(figsize=(5, 3.2))\n"

@@ -29,7 +29,7 @@ cells = [
         "overfits (the data are separable: ||θ|| grows and the test error rises); SGD at small batch "
         "trains more slowly at equal time and reaches a lower test error later. Lines: DMFT; dots: "
         "real SGD (±2 standard errors)."),
-    nbf.v4.new_code_cell("fig, data = render(\"dmft-sgd-gmm\", fast=FAST)"),
+    nbf.v4.new_code_cell("fig, data = render(\"dmft-sgd-gmm\", fast=FAST)\ndisplay(fig)"),
     nbf.v4.new_markdown_cell(
         "## Whole trajectories against real SGD\n\n"
         "`check` runs real mini-batch SGD at finite d over seeds and compares every observable at "

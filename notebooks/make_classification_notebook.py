@@ -29,7 +29,7 @@ except asy.ParameterError as err:
     print(err)""",
     "md:Theory against the exact hard-margin SVM (least-distance programming by NNLS):",
     """asy.check("max-margin", n=150 if FAST else 800, trials=4 if FAST else 20, seed=1, psi=2.0, flip=0.1)""",
-    "fig, data = render('mrsy-test-error', fast=FAST)",
+    "fig, data = render('mrsy-test-error', fast=FAST)\ndisplay(fig)",
     "md:### General covariance\n\nWith a decaying spectrum whose top directions carry the teacher, "
     "the max-margin classifier generalises better than with isotropic features at the same p/n "
     "(the `general` variant: the vanishing-penalty limit of hinge ERM, checked against the exact SVM).",
@@ -48,9 +48,9 @@ asy.check("gardner", p=30 if FAST else 100, trials=5 if FAST else 20, seed=2, ka
     "md:## Sur–Candès: bias inflation of the logistic MLE",
     """r = asy.evaluate("logistic-mle", kappa=0.2, signal=5.0)
 print(f"alpha = {r.alpha:.4f}, sigma = {r.sigma:.4f}, lambda = {r['lambda']:.4f}, LRT scale = {r.lrt_scale:.4f}")""",
-    "fig, data = render('sur-candes-bias', fast=FAST)",
+    "fig, data = render('sur-candes-bias', fast=FAST)\ndisplay(fig)",
     "md:## Candès–Sur: when does the MLE exist?",
-    "fig, data = render('candes-sur-phase-transition', fast=FAST)",
+    "fig, data = render('candes-sur-phase-transition', fast=FAST)\ndisplay(fig)",
     "md:## Ridge-penalised ERM: logistic, hinge, square losses\n\n"
     "The hinge loss at vanishing penalty is the max-margin classifier, the logistic loss the MLE:",
     """mm = asy.evaluate("max-margin", psi=0.5)

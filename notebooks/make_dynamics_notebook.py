@@ -26,7 +26,7 @@ cells = [
         "`h~ = XΘ/sqrt(d) - Δ K`, with the Onsager memory `K` of AMP, so that each training sample's "
         "field has the law of a fresh sample's: its *decoupled* training error is a test error computed "
         "from the training set. The state evolution is a recursion on `Q[t, s] = Θ^t·Θ^s/d`."),
-    nbf.v4.new_code_cell("fig, data = render(\"decoupled-descent\", fast=FAST)"),
+    nbf.v4.new_code_cell("fig, data = render(\"decoupled-descent\", fast=FAST)\ndisplay(fig)"),
     nbf.v4.new_markdown_cell(
         "### State evolution against real decoupled descent\n\n"
         "`check` runs the algorithm on drawn mixtures and compares every observable at every "
@@ -59,7 +59,7 @@ cells = [
         "(E σ'² - mu1²) d/n), test error flat meanwhile. `two-layer-population` is the mean-field network's "
         "feature-learning phase at n/d = inf. The finite-n/d mean-field DMFT (overfitting, feature "
         "unlearning) is not derived here: simulations show it."),
-    nbf.v4.new_code_cell("fig, data = render(\"two-layer-dynamics\", fast=FAST)"),
+    nbf.v4.new_code_cell("fig, data = render(\"two-layer-dynamics\", fast=FAST)\ndisplay(fig)"),
     nbf.v4.new_markdown_cell(
         "### Time-scale separation in the lazy regime\n\n"
         "Training and test error vs time for growing n/d: the memorization time grows linearly in n/d "

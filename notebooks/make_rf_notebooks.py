@@ -60,7 +60,7 @@ frame[["psi1", "excess_risk", "test_error", "train_error", "chi"]].iloc[::200]""
                   lam=np.array([1e-3, 0.1]), noise=0.2)
 frame[frame.observable.isin(["excess_risk", "train_error"])][["psi1", "lam", "observable", "theory", "simulation", "stderr", "z"]]""",
     "md:## The figure: double descent in N/n, penalties, noise levels, linear features",
-    "fig, data = render('mm-double-descent', fast=FAST)",
+    "fig, data = render('mm-double-descent', fast=FAST)\ndisplay(fig)",
     "md:## Limits: infinitely many features is kernel ridge regression",
     """rf = asy.evaluate("random-features", psi1=1e9, psi2=2.0, lam=0.05, noise=0.3)
 kr = asy.evaluate("kernel-ridge", alpha=2.0, degree=1, ridge=2.0 * 0.05, noise=0.3, kernel="relu",
@@ -91,7 +91,7 @@ for name in ["arccos1", "ntk-relu", "exp"]:
     eig, mult, c = kernels.sphere_spectrum(name, 100, 6)
     print(f"{name:9s} c_k (d=100):", np.round(c, 5), " Taylor (d→∞):", np.round(kernels.taylor_coefficients(name, 6), 5))""",
     "md:## The staircase, its d → ∞ limit, and the actual kernel matrix",
-    "fig, data = render('kernel-staircase', fast=FAST)",
+    "fig, data = render('kernel-staircase', fast=FAST)\ndisplay(fig)",
     "md:## The polynomial regime: self-induced ridge and unlearnable degrees",
     """for kernel in ["exp", "ntk-relu", "1 + t + t**2"]:
     r = asy.evaluate("kernel-ridge", alpha=[0.5, 1.0, 4.0], degree=2, ridge=0.0, noise=0.1, kernel=kernel,

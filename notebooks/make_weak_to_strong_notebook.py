@@ -56,7 +56,7 @@ pd.DataFrame({"lam_teacher / lam*": lam_t / lam_opt, "teacher_error": grid.teach
 frame[frame.observable.isin(["student_error", "gain", "disagreement"])][
     ["lam_student", "observable", "theory", "simulation", "stderr", "z"]]""",
     "md:### The figure: the shaded weak-to-strong region, and the aligned-penalty mechanism",
-    "fig, data = render('weak-to-strong', fast=FAST)",
+    "fig, data = render('weak-to-strong', fast=FAST)\ndisplay(fig)",
     "md:## Part 2: the nuclear route\n\n"
     "A quadratic network with `m >= d` units and an l2 penalty on its weights has the same global "
     "minima as nuclear-norm (trace) penalized sensing of a PSD matrix `S = W'W`. The state evolution "
@@ -95,7 +95,7 @@ for design in ["gaussian", "quadratic"]:
 rows.append({"design": "theory", "mse": th.mse, "train": th.train_error, "rank": th.rank_fraction})
 pd.DataFrame(rows)""",
     "md:### The figure: errors against n/d² for teacher widths and penalties, and the learned spectrum",
-    "fig, data = render('nuclear-route', fast=FAST)",
+    "fig, data = render('nuclear-route', fast=FAST)\ndisplay(fig)",
 ]
 
 if __name__ == "__main__":

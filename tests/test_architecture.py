@@ -13,17 +13,18 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "asymptotics"
 
 LAYERS = [
-    ("leaf", {"outcome", "validation"}),
-    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability"}),
+    ("leaf", {"outcome", "validation", "cache", "runtime", "progress"}),
+    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability",
+              "expressions"}),
     ("symbolic", {"symbolic"}),
     ("vocabulary", {"vocabulary"}),
     ("codegen", {"codegen"}),
     ("shared definitions", {"measures"}),
     ("solvers", {"solvers"}),
     ("theory", {"models", "dmft"}),
-    ("api", {"api", "dynamics"}),
+    ("api", {"api", "dynamics", "_front"}),
     ("twins", {"simulate", "compare"}),
-    ("front ends", {"sweep", "plot", "figures", "cli", "verify", "io", "cache", "__init__",
+    ("front ends", {"sweep", "plot", "figures", "cli", "verify", "io", "__init__",
                     "__main__", "_version"}),
 ]
 LEVEL = {c: i for i, (_, comps) in enumerate(LAYERS) for c in comps}

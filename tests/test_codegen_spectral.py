@@ -1,7 +1,6 @@
 """Core extensions used by spectral models: weighted parameter spaces, hoisted parameter-free
 integrands, integer powers printed as products."""
 
-import inspect
 
 import mpmath as mp
 import numpy as np
@@ -38,11 +37,11 @@ def test_weighted_space_equals_repeated_entries():
 def test_integer_powers_are_products_and_parameter_free_sums_are_hoisted():
     space = ParamSpace("q", {s: "ev"})
     kern = Kernel([Average(s ** 2 / (s + k) ** 2, space), Average(s ** 3, space)], (), (k,))
-    outer, spaces = kern._numpy()
+    spaces = kern._numpy().spaces
     # one per-point group (the κ-dependent integrand) and one summed once (parameter-free)
     (_, varying, fn, per_point), (_, fixed, fn_fixed, once) = spaces
     assert varying == (0,) and fixed == (1,) and per_point and not once
-    src = inspect.getsource(fn) + inspect.getsource(fn_fixed)
+    src = fn.source + fn_fixed.source
     assert "**" not in src and "power" not in src
     ev = np.linspace(0.1, 2.0, 7)
     u = np.array([[0.5], [2.0]])

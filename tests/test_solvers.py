@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from asymptotics import codegen
+from asymptotics import codegen, runtime
 from asymptotics.solvers import (Anderson, BatchProblem, Continuation, Damped, Newton, Precise,
                                  Status)
 from asymptotics.symbolic import Average, ParamSpace, System, Unknown, gaussian
@@ -146,6 +146,6 @@ def test_average_chunking_gives_identical_sums(monkeypatch):
     vals = {"a": np.linspace(0.01, 1, 50), "eigs": np.linspace(0.1, 2.0, 40)}
     u = np.full((50, 1), 0.5)
     full = compiled.residual(vals, u)
-    monkeypatch.setattr(codegen, "_CHUNK_ENTRIES", 40 * 7)  # 7 points per chunk
+    monkeypatch.setattr(runtime, "_CHUNK_ENTRIES", 40 * 7)  # 7 points per chunk
     fresh = codegen.CompiledSystem(ZOO["spectral"])
     np.testing.assert_allclose(fresh.residual(vals, u), full, rtol=1e-15)

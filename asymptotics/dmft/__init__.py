@@ -32,3 +32,13 @@ __all__ = ["DMFTResult", "GLMSpec", "damped_iteration", "solve_gd", "solve_mixtu
 # parameters — solve_glm (dmft-glm), solve_gmm (dmft-gmm), spherical_spin (spherical-spin) — live
 # in asymptotics.dynamics, one layer up, and asymptotics/__init__ also exposes them here
 # (``from asymptotics.dmft import solve_glm``).
+
+
+def __getattr__(name):
+    # solve_glm, solve_gmm, spherical_spin: the model-keyword conveniences of asymptotics.dynamics,
+    # one layer up, forwarded on first use (importing this engine imports no model)
+    if name in ("solve_glm", "solve_gmm", "spherical_spin"):
+        import importlib
+
+        return getattr(importlib.import_module("asymptotics.dynamics"), name)
+    raise AttributeError(f"module 'asymptotics.dmft' has no attribute {name!r}")

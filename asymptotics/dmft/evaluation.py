@@ -7,9 +7,25 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from ..outcome import NumericOutput, Status
+from ..validation import ParameterError
 from .result import DMFTResult
 
 __all__ = ["grouped_trajectories"]
+
+
+def time_steps(name: str, times, step: float, limit: int, cost: str = "") -> np.ndarray:
+    """Grid indices ``k = time/step`` of the requested times; more than ``limit`` steps is a
+    ParameterError that names the user's parameters ('time', 'step'), checked before any cast or
+    allocation (``time = 1e300`` once overflowed into a negative index)."""
+    ratio = np.asarray(times, dtype=float) / float(step)
+    worst = float(np.max(ratio)) if ratio.size else 0.0
+    if not np.all(np.isfinite(ratio)) or worst > limit:
+        i = int(np.argmax(np.where(np.isfinite(ratio), ratio, np.inf))) if ratio.size else 0
+        t = float(np.ravel(times)[i]) if ratio.size else float("nan")
+        raise ParameterError(
+            f"{name}: time/step = {t:g}/{float(step):g} = {t / float(step):.3g} time steps, more than the "
+            f"{limit} the DMFT solves{cost}: lower 'time' or raise 'step'")
+    return np.rint(ratio).astype(int)
 
 
 def grouped_trajectories(values: Mapping[str, np.ndarray], batch: int, group_keys: Sequence[str],

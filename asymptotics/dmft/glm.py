@@ -63,7 +63,8 @@ import scipy.linalg as sl
 from ..measures import GLMSpec, selection_rates
 from ..measures import mixture_error as _mixture_error, test_loss_mixture as _test_loss_mixture
 from ..measures import teacher_student_errors
-from ..validation import Integer, Interval, ParameterError, domain_error
+from .. import progress as _progress
+from ..validation import Integer, Interval, ParameterError, check_memory, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
 
@@ -303,7 +304,10 @@ class _SampledEngine:
         grad = np.zeros((n, paths))
         tangents = np.zeros((n, n, paths))  # [k, j, path] = a_k ∂h_k/∂ξ_j
         decay = 1.0 - step * lam
+        # a long solve (paths x steps large: 30 s and more) says where it is, on stderr
+        bar = _progress.bar(n, "dmft time steps", unit="step", delay=5.0)
         for k in range(n):
+            bar.update()
             if k:  # weight process at step k from the kernels up to k - 1
                 rrow = r_ell[k - 1, :k]
                 resp[k, :k] = decay * resp[k - 1, :k] - step * alpha * delta * (rrow @ resp[:k, :k])
@@ -335,6 +339,7 @@ class _SampledEngine:
             c_ell[:k + 1, k] = cl
             gam[k] = self._drive(grad[k], lead, y, r_ell[k, :k + 1], m, rho)
         state = {"chi": chi, "C_theta": c_theta, "m": m}
+        bar.close()
         return state, (c_ell, r_ell, gam, {"h": h, "y": y, "loss": lval})
 
 
@@ -376,10 +381,16 @@ def _check_common(name, alpha, step, lam, signal, noise, batch, persistence, pat
     for nm, v, lo in (("paths", paths, 2), ("seed", seed, 0)):
         if not Integer(lo, np.inf, True).contains(v):
             raise domain_error(nm, Integer(lo, np.inf, True), v, name)
+    if Integer(1, MAX_STEPS, True, True).contains(steps):
+        # the sampled engine keeps a few (paths, steps + 1) float64 arrays (paths rounded up to a
+        # power of two), the causal solve (steps + 1)² kernels
+        n = float(steps) + 1
+        check_memory(8.0 * (6 * 2.0 * float(paths) * n + 8 * n * n), f"the DMFT with paths={float(paths):g} "
+                     f"and {int(steps)} time steps", "'paths' (or the number of steps time/step)", name)
     if not Integer(1, MAX_STEPS, True, True).contains(steps):
-        raise ParameterError(f"{name}: the DMFT needs {steps!r} steps; it must be an integer in "
-                             f"[1, {MAX_STEPS}] (cost O(paths steps³) per sweep): increase the step or "
-                             f"shorten the time")
+        raise ParameterError(f"{name}: time/step = {float(steps):.3g} time steps, more than the "
+                             f"{MAX_STEPS} the DMFT solves (cost O(paths steps³) per sweep): raise the "
+                             f"step or shorten the time")
     if not 0.0 <= damping < 1.0:
         raise ParameterError(f"{name}: parameter 'damping' must be in [0, 1); got {damping!r}")
     if method not in ("causal", "iterate"):

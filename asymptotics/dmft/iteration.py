@@ -50,10 +50,15 @@ def damped_iteration(sweep: Callable[[dict], tuple[dict, object]], state: dict, 
     history = []
     status = Status.MAX_ITERATIONS
     new, aux = state, None
+    from .. import progress as _progress
+
+    bar = _progress.bar(int(max_sweeps), "dmft sweeps", unit="sweep", delay=5.0)
     for it in range(1, int(max_sweeps) + 1):
         new, aux = sweep(state)
         res = sup_change(new, state)
         history.append(res)
+        bar.update()
+        bar.set_postfix_str(f"change {res:.2g} (tol {tol:.0e})", refresh=False)
         if callback is not None:
             callback(it, res)
         if not np.isfinite(res):
@@ -66,4 +71,5 @@ def damped_iteration(sweep: Callable[[dict], tuple[dict, object]], state: dict, 
             state = {k: (1 - damping) * new[k] + damping * state[k] for k in new}
         else:
             state = new
+    bar.close()
     return new, aux, it, history[-1], np.asarray(history), status, _time.perf_counter() - start

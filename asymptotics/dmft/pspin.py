@@ -65,9 +65,9 @@ def solve_spherical_spin(xi: Callable[[np.ndarray], tuple], *, temperature: floa
     if not Interval(0, np.inf).contains(dt):
         raise domain_error("dt", Interval(0, np.inf), dt, name)
     if not Integer(1, MAX_STEPS, True, True).contains(steps):
-        raise ParameterError(f"{name}: the DMFT needs {steps!r} steps of dt = {dt!r}; it must be an "
-                             f"integer in [1, {MAX_STEPS}] (O(steps²) memory, O(steps³) time): "
-                             f"increase dt or shorten the time")
+        raise ParameterError(f"{name}: time/dt = {float(steps):.3g} time steps of dt = {float(dt):g}, more "
+                             f"than the {MAX_STEPS} the DMFT solves (O(steps²) memory, O(steps³) "
+                             f"time): raise 'dt' or lower 'time'")
     start = _time.perf_counter()
     T, h, n = float(temperature), float(dt), int(steps) + 1
     C = np.zeros((n, n))

@@ -170,6 +170,7 @@ register(Figure("donoho-tanner", "phase transition of l1 recovery with LP Monte 
                 donoho_tanner, "Donoho–Tanner 2009; Donoho–Maleki–Montanari 2009"))
 register(Figure("spiked-wigner-branches", "spiked Wigner overlap vs snr: AMP, informative, "
                 "unstable and Bayes branches, thresholds", spiked_branches,
-                "Lesieur–Krzakala–Zdeborová 2017; " + _REF))
+                "Lesieur–Krzakala–Zdeborová 2017; " + _REF,
+                duration="about 10 min on one core (measured in issue 15); --fast: seconds"))
 register(Figure("basis-pursuit-variance", "min-l1 vs min-l2 excess variance of pure-noise "
                 "interpolation vs p/n", basis_pursuit_variance, "Su–Li–Liu 2026 (B3)"))

@@ -13,12 +13,20 @@ import difflib
 import importlib
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
 from .. import validation
-from ..symbolic import System
+
+if TYPE_CHECKING:  # sympy is imported by the model files, not by the registry (start-up time)
+    from ..symbolic import System
+
+
+def _is_system(obj) -> bool:
+    # no System can exist before its module is imported, so the registry need not import sympy
+    mod = sys.modules.get("asymptotics.symbolic.system")
+    return mod is not None and isinstance(obj, mod.System)
 
 __all__ = ["DeclarationError", "Reference", "Resolution", "Variant", "Model", "register", "get",
            "names", "all_models"]
@@ -128,7 +136,7 @@ class Variant:
         if not issubclass(self.params, validation.Parameters):
             # A plain frozen dataclass is given the base, so that every Params has the hooks.
             object.__setattr__(self, "params", validation.adopt(self.params))
-        if isinstance(self.system, System):
+        if _is_system(self.system):
             _check_system_names(self, self.system)
 
     @property
@@ -138,7 +146,7 @@ class Variant:
     def system_for(self, params) -> System:
         if self.system is None:
             raise TypeError(f"variant {self.name!r} is numeric (no sympy system); use evaluate()")
-        if isinstance(self.system, System):
+        if _is_system(self.system):
             return self.system
         system = self.system(params)
         if id(system) not in _CHECKED_SYSTEMS:  # systems built from choices are checked once each
@@ -277,7 +285,7 @@ class Model:
     def documented(self, variant: "Variant | str", system: System | None = None) -> dict[str, str]:
         """Observable -> meaning for one variant: the model's list and its System's own additions."""
         v = self.variant(variant) if isinstance(variant, str) else variant
-        system = system if system is not None else (v.system if isinstance(v.system, System) else None)
+        system = system if system is not None else (v.system if _is_system(v.system) else None)
         return {**self.observables, **v.observables,
                 **(dict(system.observable_docs) if system is not None else {})}
 
@@ -286,9 +294,9 @@ class Model:
         v = self.variant(variant) if variant else self.variants[0]
         if v.is_numeric:
             return v.equations
-        if isinstance(v.system, System):
-            return v.system.latex()
-        return v.system(v.validate(params, self.name)).latex()
+        symbols = {n: s.symbol for n, s in v.param_specs.items() if s.symbol}  # the paper's symbols
+        system = v.system if _is_system(v.system) else v.system(v.validate(params, self.name))
+        return system.latex(symbols)
 
     def cite(self) -> str:
         return "\n\n".join(r.bibtex.strip() for r in self.references)
@@ -312,7 +320,7 @@ def check_model(model: Model) -> None:
         raise DeclarationError(f"model {model.name!r}: variant names {seen} repeat")
     problems = []
     for v in model.variants:
-        if not isinstance(v.system, System):
+        if not _is_system(v.system):
             continue  # choice-dependent or numeric: checked when built / by the common tests
         computed = set(v.system.observables) | {b.name for b in v.system.bounds if b.name}
         undocumented = sorted(computed - set(model.documented(v)))

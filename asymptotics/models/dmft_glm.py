@@ -225,13 +225,13 @@ def schedule_compute(solver: str, spec_of, model_name: str, observables, **extra
 
     def compute(p, values, batch, method):
         from ..dmft import glm
-        from ..dmft.evaluation import grouped_trajectories
+        from ..dmft.evaluation import grouped_trajectories, time_steps
 
         how = _method(method, model_name)
         times = values["time"]
 
         def run(g, idx):
-            k = np.rint(times[idx] / g["step"]).astype(int)
+            k = time_steps(model_name, times[idx], g["step"], glm.MAX_STEPS, " (cost O(paths steps³))")
             result = getattr(glm, solver)(
                 spec_of(p, g), alpha=g["alpha"], step=g["step"], steps=max(int(k.max()), 1),
                 lam=g["lam"], signal=g["signal"], noise=g["noise"], batch=g["batch"],

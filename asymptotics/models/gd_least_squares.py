@@ -176,7 +176,8 @@ class GeneralParams(spectra.SpectrumParameters):
 
 
 def _general_compute(p, values, batch, method):
-    from ..dmft.evaluation import grouped_trajectories
+    from ..dmft.evaluation import grouped_trajectories, time_steps
+    from ..dmft.least_squares import MAX_STEPS
     from ..dmft.least_squares import solve_least_squares_spectrum
 
     if method != "auto":
@@ -185,7 +186,7 @@ def _general_compute(p, values, batch, method):
     times = values["time"]
 
     def run(g, idx):
-        k = np.rint(times[idx] / g["step"]).astype(int)
+        k = time_steps(MODEL.name, times[idx], g["step"], MAX_STEPS, " (O(steps²) memory)")
         result = solve_least_squares_spectrum(n=g["n"], eigenvalues=p.eigenvalues, target=p.target,
                                               step=g["step"], steps=max(int(k.max()), 1), lam=g["lam"],
                                               noise=g["noise"])

@@ -164,8 +164,8 @@ def _prepare(p):
     out = {k: np.zeros(a_v.size) for k in keys}
     perfect_possible = p.prior == "rademacher" and p.channel == "sign"
     for nv in np.unique(n_v):
-        top = max(1e3, 100.0 * float(a_v.max(initial=1.0)) ** 2,
-                  1.05 * float(a_v.max(initial=1.0)) / max(float(nv), 1e-12) + 1)
+        a_max = min(float(a_v.max(initial=1.0)), 1e100)  # (1e300)**2 overflows a Python float
+        top = max(1e3, 100.0 * a_max ** 2, 1.05 * a_max / max(float(nv), 1e-12) + 1)
         grid, m, psi, f, pout = scan(p.prior, p.channel, float(nv), top)
         level = grid / f
         phi_base = psi - m * grid / 2  # Phi = phi_base + alpha Psi_out

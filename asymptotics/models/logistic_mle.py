@@ -63,6 +63,14 @@ rho1 = sigmoid(q1)                       # rho'(Q1)
 rho1_prox = sigmoid(prox)                # rho'(prox)
 rho2_prox = rho1_prox * (1 - rho1_prox)  # rho''(prox)
 fisher = Average(sigmoid(q1) * (1 - sigmoid(q1)), PLANE)  # E rho''(gamma Z)
+# signal = 0 (beta = 0, inside the documented range): the second equation reads 0/0 there. Its
+# limit as gamma -> 0+ [derived here]: numerator and denominator are both O(gamma), with
+# d/dgamma E[rho'(gamma z1) z1 g(-alpha gamma z1 + s z2)] = rho''(0) E g - alpha rho'(0) E g' and
+# d/dgamma E[rho'(gamma z1) z1] = rho''(0), so the ratio tends to E g - 2 alpha E g', where
+# g = rho'(prox(Q2)) and g' = rho''(prox)/(1 + lambda rho''(prox)) (prox' = 1/(1 + lambda rho'')).
+# alpha is then the limit of the bias inflation as the signal vanishes (continuous in signal).
+_alpha_limit = (Average(rho1_prox, PLANE)
+                - 2 * alpha * Average(rho2_prox / (1 + lam * rho2_prox), PLANE))
 
 SYSTEM = System(
     parameters=(kappa, signal),
@@ -75,7 +83,8 @@ SYSTEM = System(
     # divided by E[rho'(Q1) Q1] > 0.
     equations=(
         sp.log(kappa ** 2 * sigma ** 2) - sp.log(Average(2 * rho1 * (lam * rho1_prox) ** 2, PLANE)),
-        Average(rho1 * q1 * rho1_prox, PLANE) / Average(rho1 * q1, PLANE),
+        sp.Piecewise((_alpha_limit, sp.Eq(signal, 0)),
+                     (Average(rho1 * q1 * rho1_prox, PLANE) / Average(rho1 * q1, PLANE), True)),
         1 - kappa - Average(2 * rho1 / (1 + lam * rho2_prox), PLANE),
     ),
     observables={

@@ -204,7 +204,7 @@ _TT = sp.Symbol("t", real=True)
 @functools.lru_cache(maxsize=32)
 def nt_kernel(expr: sp.Expr) -> tuple[sp.Expr, float]:
     """(h(t), h(1) = E σ'²) of the infinite-width NT kernel of the activation ``expr``."""
-    dexpr = sp.diff(expr, X)
+    dexpr = activation(expr).derivative().expr
     if dexpr.rewrite(sp.Piecewise).equals(sp.Heaviside(X).rewrite(sp.Piecewise)) or dexpr == sp.Heaviside(X):
         return _TT * (sp.pi - sp.acos(_TT)) / (2 * sp.pi), 0.5
     if dexpr.is_polynomial(X):
@@ -229,7 +229,7 @@ def nt_series(expr: sp.Expr) -> _kernels.KernelSeries:
     form) for the ReLU and for polynomial σ'; otherwise the Mehler coefficients a_j² from the
     Hermite coefficients of σ' (j <= 300, each a_j within ``HERMITE_ACCURACY sqrt(E σ'²)``) and the
     rest of the mass, ``Σ_{j > 300} a_j² = E σ'² - Σ_{j <= 300} a_j²`` (Parseval), as the tail."""
-    dexpr = sp.diff(expr, X)
+    dexpr = activation(expr).derivative().expr  # jumps: Dirac masses dropped (see Activation.derivative)
     if dexpr == sp.Heaviside(X) or dexpr.is_polynomial(X) or dexpr.rewrite(sp.Piecewise).equals(
             sp.Heaviside(X).rewrite(sp.Piecewise)):
         series = _kernels.kernel_series(nt_kernel(expr)[0])  # closed form (ReLU) or exact polynomial
@@ -295,7 +295,7 @@ def sphere_weight_coefficients(expr: sp.Expr, d: int, degree: int) -> _kernels.S
     all terms positive. DERIVED HERE. β_k by quadrature in θ (s = sin θ), split at the kinks;
     error bound per β_k: the change with half the panels plus a rounding bound. As d -> ∞ this
     tends to the Gaussian-weights kernel (β_k -> E σ'(G) He_k(G)/sqrt(k!))."""
-    act = activation(sp.diff(expr, X))
+    act = activation(expr).derivative()
     f = act.numpy
     K1 = degree + 1
     norms = np.sqrt(multiplicity(d, np.arange(K1 + 1)))

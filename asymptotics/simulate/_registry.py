@@ -20,6 +20,8 @@ class Simulator:
     only knows the ratio). ``effective(params, size)`` returns the theory parameters matching the
     finite draw (e.g. ``gamma = p/n`` after rounding p), so that ``check`` compares like with like.
     ``example`` holds keyword arguments (sizes included) for a quick run, used by the common tests.
+    ``memory(params, size)`` estimates the bytes one trial allocates at its peak (the largest
+    matrices it draws and factorizes), so that a draw that cannot fit is refused up front.
     ``observables`` names what ``trial`` returns: each must be an observable of the model (the
     theory it is compared with), and a trial returning anything else is an error; ``extras`` names
     measured quantities that have no theory (reported by ``simulate``, never compared).
@@ -39,6 +41,7 @@ class Simulator:
     defaults: Mapping[str, int] = field(default_factory=dict)
     description: str = ""
     example: Mapping[str, Any] = field(default_factory=dict)
+    memory: Callable[[Any, Mapping[str, int]], float] | None = None
 
 
 _SIMULATORS: dict[tuple[str, str], Simulator] = {}

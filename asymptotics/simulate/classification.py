@@ -234,6 +234,8 @@ def _max_margin_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="max-margin", variant="isotropic", trial=_max_margin_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(p.psi * s["n"], 1.0),
     observables=('margin', 'c1', 'c2', 'cosine', 'test_error'),
     sizes={"n": "number of samples; p = round(psi n)"},
     effective=lambda params, sizes: {"psi": _p_from_ratio(params.psi, sizes["n"], "max-margin", "psi")
@@ -270,6 +272,8 @@ def _gardner_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gardner", variant="default", trial=_gardner_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * 8.0 * s["p"] ** 2,
     observables=('capacity', 'critical_psi'),
     sizes={"p": "dimension; the capacity is n_c/p with n_c found by bisection"},
     description="random ±1 labels on N(0, I_p) patterns; n_c = largest n whose first n patterns "
@@ -303,6 +307,8 @@ def _logistic_mle_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="logistic-mle", variant="default", trial=_logistic_mle_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(p.kappa * s["n"], 1.0),
     observables=('alpha', 'sigma', 'lambda'),
     sizes={"n": "number of samples; p = round(kappa n)"},
     effective=lambda params, sizes: {"kappa": _p_from_ratio(params.kappa, sizes["n"], "logistic-mle", "kappa")
@@ -334,6 +340,8 @@ def _mle_existence_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="mle-existence", variant="default", trial=_mle_existence_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * 16.0 * s["p"] ** 2,
     observables=('threshold',),
     sizes={"p": "number of covariates; threshold estimate p/n_c"},
     description="x ~ N(0, I_p), P(y = 1 | x) = sigmoid(intercept + x'b), ||b||² = signal; n_c = "
@@ -433,6 +441,8 @@ def _erm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="erm", variant="isotropic", trial=_erm_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(s["n"] / p.alpha, 1.0),
     observables=('m', 'q', 'cosine', 'test_error', 'train_loss', 'train_error'),
     sizes={"n": "number of samples; d = round(n/alpha)"},
     effective=lambda params, sizes: {"alpha": sizes["n"] / _p_from_ratio(1 / params.alpha, sizes["n"], "erm", "1/alpha")},
@@ -460,6 +470,8 @@ def _erm_general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="erm", variant="general", trial=_erm_general_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * float(p.n) * p.eigenvalues.size,
     observables=('m', 'q', 'cosine', 'test_error', 'train_loss', 'train_error'),
     description="x ~ N(0, diag(eigenvalues)), teacher b = target; the estimators of the isotropic "
                 "twin on unnormalised scores x'w",
@@ -492,6 +504,8 @@ def _max_margin_general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="max-margin", variant="general", trial=_max_margin_general_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * float(p.n) * p.eigenvalues.size,
     observables=('margin', 'cosine', 'score_variance', 'c1', 'c2', 'test_error'),
     description="x ~ N(0, diag(eigenvalues)), theta* = target; exact hard-margin SVM (LDP by NNLS); "
                 "cosine between the scores x'w_hat and x'theta*",

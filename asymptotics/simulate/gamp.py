@@ -117,6 +117,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="glm-bayes", variant="default", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 3 * p.alpha * s["d"] ** 2,
     observables=('overlap', 'cosine', 'mse', 'q_hat', 'test_error'),
     sizes={"d": "input dimension; n = round(alpha d) samples"}, vectorized=("iteration",),
     effective=lambda p, s: {"alpha": int(round(p.alpha * s["d"])) / s["d"]},

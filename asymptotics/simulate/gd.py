@@ -101,6 +101,8 @@ def _ls_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="isotropic", trial=_ls_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(p.gamma * s["n"], 1.0),
     observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("time",),
     effective=lambda params, sizes: {"gamma": _ls_p(params.gamma, sizes["n"]) / sizes["n"]},
@@ -149,6 +151,8 @@ def _ls_general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="gd-least-squares", variant="general", trial=_ls_general_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * float(p.n) * p.eigenvalues.size,
     observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'norm'), vectorized=("time",),
     description="real gradient descent on x ~ N(0, diag(eigenvalues)), β = target",
     example={"n": 100, "time": [2.0, 10.0], "step": 0.5, "lam": 0.01, "noise": 0.25,
@@ -246,6 +250,8 @@ def _glm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-glm", variant="teacher-student", trial=_glm_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.alpha * s["d"] ** 2,
     observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _glm_n(params.alpha, sizes["d"]) / sizes["d"]},
@@ -283,6 +289,8 @@ def _gmm_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="dmft-gmm", variant="two-clusters", trial=_gmm_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.alpha * s["d"] ** 2,
     observables=('train_loss', 'train_error', 'test_error', 'test_loss', 'norm', 'overlap', 'cosine'),
     sizes={"d": "dimension; n = round(alpha d) samples"}, vectorized=("time",),
     effective=lambda params, sizes: {"alpha": _gmm_n(params.alpha, sizes["d"]) / sizes["d"]},

@@ -109,12 +109,16 @@ def _sphere_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="kernel-ridge", variant="spectral", trial=_spectral_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 3 * float(p.n) * float(np.sum(p.multiplicities)),
     observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'gcv', 'df1', 'kappa'), vectorized=("lam",),
     description="Gaussian features with the kernel's eigenvalues; exact risk from θ̂",
     example={"n": 100, "lam": 1e-3, "noise": 0.1, "spectrum": "power-law:p=400,decay=1.5,source=0.5"},
 ))
 register_simulator(Simulator(
     model="kernel-ridge", variant="sphere", trial=_sphere_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (4 * float(p.n) ** 2 + 2 * s["n_test"] * float(p.n) + (float(p.n) + s["n_test"]) * float(p.d)),
     observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'), vectorized=("ridge",),
     sizes={"n_test": "test inputs per trial for the risk (default 2000)"}, defaults={"n_test": 2000},
     description="x uniform on the sphere of radius sqrt(d), the kernel matrix h(XX'/d), zonal-harmonic target",

@@ -83,6 +83,8 @@ def _general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="linear-random-features", variant="isotropic", trial=_iso_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (p.psi1 * s["d"] ** 2 + p.psi2 * s["d"] ** 2 + 3 * p.psi1 * p.psi2 * s["d"] ** 2),
     observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'),
     sizes={"d": "input dimension; N = round(psi1 d), n = round(psi2 d)"}, vectorized=("lam",),
     effective=_iso_effective,
@@ -91,6 +93,8 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="linear-random-features", variant="general", trial=_general_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (p.eigenvalues.size * (float(p.features) + float(p.n)) + 3 * float(p.n) * float(p.features)),
     observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1'), vectorized=("lam",),
     description="x ~ N(0, diag(eigenvalues)), F with iid N(0, 1/N) entries, ridge on XF",
     example={"n": 100, "features": 150, "lam": 0.01, "noise": 0.1,

@@ -111,6 +111,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spiked-wigner", variant="default", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 3 * s["n"] ** 2,
     observables=('overlap', 'cosine', 'mse', 'gamma', 'spectral_overlap'),
     sizes={"n": "dimension of x (Y is n x n)"}, vectorized=("iteration",),
     description="Bayes-optimal AMP with Onsager term (denoiser generated from the sympy prior)",

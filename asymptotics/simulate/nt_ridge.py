@@ -94,6 +94,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="nt-ridge", variant="sphere", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (3 * float(p.n) + 2 * s["n_test"]) * float(p.width) * float(p.d),
     observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'df1', 'min_singular_value',
                  'min_eigenvalue'),
     vectorized=("ridge",),

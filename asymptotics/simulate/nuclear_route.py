@@ -187,6 +187,8 @@ def _effective(params, sizes):
 
 register_simulator(Simulator(
     model="nuclear-route", variant="default", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.alpha * s["d"] ** 2 * (s["d"] * (s["d"] + 1) / 2 + s["d"]),
     observables=("test_error", "excess_risk", "train_error", "mse", "rank_fraction", "mean_eigenvalue",
                  "top_eigenvalue"),
     sizes={"d": "input dimension; n = round(alpha d²) samples, teacher width round(kappa_star d)"},

@@ -112,6 +112,8 @@ def _effective(params, sizes):
 
 register_simulator(Simulator(
     model="random-features", variant="default", trial=rf_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * (3 * p.psi2 * p.psi1 * s["d"] ** 2 + 2 * s["n_test"] * p.psi1 * s["d"] + (p.psi1 * s["d"] + p.psi2 * s["d"] + s["n_test"]) * s["d"]),
     observables=('excess_risk', 'test_error', 'train_error', 'bias', 'variance', 'bias_coefficient', 'variance_coefficient', 'df1'),
     sizes={"d": "input dimension; N = round(psi1 d), n = round(psi2 d)",
            "n_test": "test inputs per trial for the risk (default 2000)"},

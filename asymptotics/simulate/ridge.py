@@ -170,6 +170,8 @@ def _general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="ridge", variant="isotropic", trial=_isotropic_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["n"] * max(p.gamma * s["n"], 1.0),
     observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'gcv', 'df1', 'kappa'),
     sizes={"n": "number of samples; p = round(gamma n)"}, vectorized=("lam",),
     effective=_isotropic_effective,
@@ -178,6 +180,8 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="ridge", variant="general", trial=_general_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * float(p.n) * p.eigenvalues.size,
     observables=('excess_risk', 'bias', 'variance', 'test_error', 'train_error', 'gcv', 'df1', 'kappa'), vectorized=("lam",),
     description="x ~ N(0, diag(eigenvalues)), β = target, one SVD per draw",
     example={"n": 100, "lam": 0.01, "noise": 0.25, "spectrum": "power-law:p=300,decay=1.5,source=0.5"},

@@ -11,8 +11,9 @@ import numpy as np
 
 from .. import models as _models
 from ..models._registry import broadcast_scalars
+from .. import progress as _progress
 from ..outcome import Outcome
-from ..validation import Integer, ParameterError, domain_error
+from ..validation import Integer, ParameterError, check_memory, domain_error
 from ._registry import simulator_for, sizes_by_variant
 
 __all__ = ["SimulationResult", "simulate", "point_seed"]
@@ -77,7 +78,7 @@ def point_seed(seed: int, key: tuple) -> np.random.SeedSequence:
 
 
 def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int = 0,
-             **kwargs) -> SimulationResult:
+             dry_run: bool = False, **kwargs) -> SimulationResult | None:
     """Monte Carlo estimate of a model's observables at finite size.
 
     Draws ``trials`` independent data sets per point from ``seed``, fits the model's real estimator
@@ -87,10 +88,13 @@ def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int =
     Finite-size arguments (e.g. ``n``) are keyword arguments too; see the model's simulator.
     The variant is chosen as :func:`~asymptotics.evaluate` chooses it from the same keywords (see
     :meth:`~asymptotics.models.Model.resolve`), or named by ``variant=``.
+    A draw that would not fit in memory is refused before anything is allocated (ParameterError
+    with the estimate). ``dry_run=True`` only validates (and returns None). Runs longer than a few
+    seconds show a progress bar with the time left on stderr (``ASYMPTOTICS_PROGRESS=0``: none).
     """
-    if not isinstance(trials, (int, np.integer)) or trials < 2:
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
         raise domain_error("trials", Integer(2, np.inf, True), trials)
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise domain_error("seed", Integer(0, np.inf, True), seed)
     model = _models.get(model)
     resolution = model.resolve(kwargs, variant=variant, sizes=sizes_by_variant(model.name))
@@ -109,6 +113,18 @@ def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int =
     shape, scalars = broadcast_scalars(variant, p)
     flat = {k: v.reshape(-1) for k, v in scalars.items()}
     npts = int(np.prod(shape)) if shape else 1
+    if sim.memory is not None:
+        # the largest draw over the grid (memory estimates grow with every parameter they read)
+        worst = max((sim.memory(dataclasses.replace(p, **{k: float(flat[k][i]) for k in flat}), sizes)
+                     for i in range(npts)), default=0.0) if npts <= 4096 else sim.memory(
+            dataclasses.replace(p, **{k: float(np.max(flat[k])) for k in flat}), sizes)
+        dims = [k for k in ("n", "d", "p", "width", "features", "spectrum") if k in variant.param_specs
+                or k in getattr(variant.params, "conveniences", {})]
+        knobs = ", ".join(f"'{k}'" for k in list(sim.sizes) + [k for k in dims if k not in sim.sizes]) or "the sizes"
+        check_memory(float(worst), f"simulate {model.name} ({', '.join(f'{k}={v}' for k, v in sizes.items())})",
+                     knobs, model.name)
+    if dry_run:
+        return None
     fixed = [k for k in variant.scalar_params if k not in sim.vectorized]
     groups: dict[tuple, list[int]] = {}
     for i in range(npts):
@@ -116,6 +132,7 @@ def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int =
 
     per_trial: dict[str, np.ndarray] = {}
     effective: dict[str, np.ndarray] = {k: flat[k].astype(float).copy() for k in flat}
+    bar = _progress.bar(len(groups) * trials, f"simulate {model.name}", unit="trial", delay=5.0)
     for key, idx in groups.items():
         idx = np.asarray(idx)
         changes = {k: v for k, v in key}
@@ -129,12 +146,15 @@ def simulate(model, *, variant: str | None = None, trials: int = 20, seed: int =
                     f"simulator for {model.name!r} ({variant.name}) returned "
                     f"{sorted(out)} but declares {sorted(set(sim.observables) | set(sim.extras))}; "
                     f"make trial() return exactly Simulator.observables (and extras)")
+            bar.update()
             for name, val in out.items():
                 arr = per_trial.setdefault(name, np.full((trials, npts), np.nan))
                 arr[t, idx] = np.broadcast_to(np.asarray(val, dtype=float), idx.shape)
         if sim.effective is not None:
             for k, v in sim.effective(gp, sizes).items():
                 effective[k][idx] = v
+
+    bar.close()
 
     def shaped(a):
         a = np.asarray(a).reshape(shape)

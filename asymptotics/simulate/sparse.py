@@ -187,6 +187,8 @@ def _effective_delta(params, sizes):
 
 register_simulator(Simulator(
     model="lasso", variant="alpha", trial=lambda p, s, r: _lasso_trial(p, s, r, "alpha"),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.delta * s["N"] ** 2,
     observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("alpha", "iteration"), effective=_effective_delta,
@@ -195,6 +197,8 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="lasso", variant="lam", trial=lambda p, s, r: _lasso_trial(p, s, r, "lam"),
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * p.delta * s["N"] ** 2,
     observables=('tau', 'mse', 'excess_risk', 'test_error', 'threshold', 'nonzero_fraction', 'alpha', 'lam'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     vectorized=("lam", "iteration"), effective=_effective_delta,
@@ -247,6 +251,8 @@ def _bp_effective(params, sizes):
 
 register_simulator(Simulator(
     model="basis-pursuit", variant="default", trial=_bp_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 8 * p.delta * s["p"] ** 2,
     observables=('mse', 'excess_risk', 'test_error', 'excess_variance', 'rate', 'min_l2_excess_variance'),
     sizes={"p": "number of unknowns; n = round(delta p) measurements"},
     effective=_bp_effective,
@@ -299,6 +305,8 @@ def _dt_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="donoho-tanner", variant="default", trial=_dt_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 8 * p.delta * s["N"] ** 2,
     observables=('rho', 'eps'),
     sizes={"N": "number of unknowns; n = round(delta N) measurements"},
     effective=lambda p, s: {"delta": _sizes(p.delta, s["N"]) / s["N"]},

@@ -102,6 +102,8 @@ def _trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="spherical-spin", variant="random-start", trial=_trial,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 3 * float(s["n"]) ** max(float(p.p), 2.0),
     observables=('energy', 'mu', 'c0'),
     sizes={"n": "number of spins N"}, vectorized=("time",),
     description="exact flow (p = 2, T = 0) or stochastic Heun + projection on the sphere",

@@ -120,6 +120,8 @@ def _general_trial(params, sizes, rng):
 
 register_simulator(Simulator(
     model="weak-to-strong", variant="isotropic", trial=_isotropic_trial, observables=OBSERVABLES,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * s["p"] ** 2 * (1 / p.gamma_teacher + 1 / p.gamma_student),
     sizes={"p": "dimension; n_teacher = round(p/gamma_teacher), n_student = round(p/gamma_student)"},
     vectorized=("lam_teacher", "lam_student"), effective=_isotropic_effective,
     description="x ~ N(0, I_p), β uniform on the sphere of radius sqrt(signal); ridge teacher -> ridge "
@@ -129,6 +131,8 @@ register_simulator(Simulator(
 ))
 register_simulator(Simulator(
     model="weak-to-strong", variant="general", trial=_general_trial, observables=OBSERVABLES,
+    # peak bytes of one trial: the data matrix and the estimator's copies of it
+    memory=lambda p, s: 8.0 * 4 * (float(p.n_teacher) + float(p.n_student)) * p.eigenvalues.size,
     vectorized=("lam_teacher", "lam_student"),
     description="x ~ N(0, diag(eigenvalues)), β = target; weighted ridges (penalty Γ diagonal in Σ's "
                 "eigenbasis), one SVD per data set",

@@ -101,7 +101,8 @@ class Newton:
             # Converged by step size: a full step negligible relative to the unknowns, or a full
             # step below sqrt(xtol) whose residual fell by a factor of at least 1e4 (the quadratic
             # regime, where the error left after the step is of order step², i.e. below xtol).
-            rel = np.max(np.abs(step) / np.maximum(np.abs(u_a), 1e-300), axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):  # a huge step is simply "not small"
+                rel = np.max(np.abs(step) / np.maximum(np.abs(u_a), 1e-300), axis=1)
             quadratic = (rel <= np.sqrt(self.xtol)) & (new_res <= 1e-4 * res)
             tiny = accepted & (t == 1.0) & ((rel <= self.xtol) | quadratic)
             stalled = ~accepted

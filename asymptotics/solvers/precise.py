@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mpmath as mp
+class _LazyMpmath:
+    """mpmath, imported on first use (only the precision= path needs it; start-up time)."""
+
+    def __getattr__(self, name):
+        import mpmath
+
+        return getattr(mpmath, name)
+
+
+mp = _LazyMpmath()
 
 __all__ = ["Precise", "PreciseOutput"]
 

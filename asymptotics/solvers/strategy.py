@@ -33,6 +33,10 @@ def solver(method: str, max_iterations: int | None):
 
 _COARSE_MIN_TERMS = 64
 
+#: Longest trajectory iterated step by step before it must have settled (bitwise fixed point).
+MAX_TRAJECTORY = 20_000
+_SETTLED = 8 * np.finfo(float).eps  # relative change per step below which a trajectory has settled
+
 
 def _subset(compiled, values, index, batch=None):
     """The values of the points ``index`` (scalar parameters sliced, shared arrays kept)."""
@@ -85,10 +89,28 @@ def _trajectory(compiled, values, batch, t, method, max_iterations) -> SolverOut
     if all_dynamic:
         ut[:] = 0.0
     ut[:, dyn] = compiled.start(sub, idx.size)
-    steps = t[idx].astype(np.int64)
-    for k in range(int(steps.max(initial=0))):
+    steps = t[idx]
+    longest = float(steps.max(initial=0))
+    k = 0
+    while k < longest:
         live = np.flatnonzero(steps > k)
-        ut[np.ix_(live, dyn)] = compiled.step(_subset(compiled, sub, live), ut[live])
+        old = ut[np.ix_(live, dyn)]
+        new = compiled.step(_subset(compiled, sub, live), ut[live])
+        ut[np.ix_(live, dyn)] = new
+        k += 1
+        # A trajectory that reached its fixed point to round-off stays there: further steps move it
+        # by a few ulps at most (iteration = 1e9 then costs what the settling took, not 1e9
+        # steps). Points still moving keep iterating, up to MAX_TRAJECTORY steps.
+        with np.errstate(invalid="ignore"):
+            settled = (new == old) | (np.abs(new - old) <= _SETTLED * np.abs(new)) | (np.isnan(new) & np.isnan(old))
+        if k < longest and np.all(settled):
+            break
+        if k >= MAX_TRAJECTORY and k < longest:
+            i = live[np.flatnonzero(np.any(new != old, axis=1))[0]] if new.size else live[0]
+            raise ParameterError(
+                f"parameter '{compiled.iteration}' must be at most {MAX_TRAJECTORY} where the iteration "
+                f"has not settled (still moving after {MAX_TRAJECTORY} steps); got {float(t[idx][i]):g}")
+    steps = np.minimum(steps, 2.0 ** 62).astype(np.int64)  # iteration counts, reported as such
     good = np.all(np.isfinite(ut[:, dyn]), axis=1)
     static_ok = status[idx] == Status.CONVERGED
     u[idx] = ut

@@ -9,33 +9,21 @@ nodes keep the stable form through differentiation: ``softplus' = expit``,
 
 from __future__ import annotations
 
-import mpmath as mp
-import numpy as np
 import sympy as sp
+
+from .. import runtime as _rt
 
 __all__ = ["expit", "softplus", "logcosh", "ndtr", "log_ndtr", "implementations"]
 
 
-def _np_expit(x):
-    from scipy.special import expit as f
 
-    return f(x)
-
-
-def _np_softplus(x):
-    return np.logaddexp(0.0, x)
-
-
-def _np_logcosh(x):
-    a = np.abs(x)
-    return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
 
 
 class expit(sp.Function):
     """The logistic function ``1/(1 + exp(-x))``."""
 
-    numpy_impl = staticmethod(_np_expit)
-    mpmath_impl = staticmethod(lambda x: 1 / (1 + mp.exp(-x)))
+    numpy_impl = staticmethod(_rt.np_expit)
+    mpmath_impl = staticmethod(_rt.mp_expit)
 
     def fdiff(self, argindex=1):
         e = expit(self.args[0])
@@ -56,8 +44,8 @@ class expit(sp.Function):
 class softplus(sp.Function):
     """``log(1 + exp(x))``."""
 
-    numpy_impl = staticmethod(_np_softplus)
-    mpmath_impl = staticmethod(lambda x: mp.log1p(mp.exp(x)))
+    numpy_impl = staticmethod(_rt.np_softplus)
+    mpmath_impl = staticmethod(_rt.mp_softplus)
 
     def fdiff(self, argindex=1):
         return expit(self.args[0])
@@ -77,8 +65,8 @@ class softplus(sp.Function):
 class logcosh(sp.Function):
     """``log(cosh(x))``, computed as ``|x| + log1p(exp(-2|x|)) - log 2``."""
 
-    numpy_impl = staticmethod(_np_logcosh)
-    mpmath_impl = staticmethod(lambda x: mp.log(mp.cosh(x)))
+    numpy_impl = staticmethod(_rt.np_logcosh)
+    mpmath_impl = staticmethod(_rt.mp_logcosh)
 
     def fdiff(self, argindex=1):
         return sp.tanh(self.args[0])
@@ -95,18 +83,13 @@ class logcosh(sp.Function):
         return self.args[0].is_real
 
 
-def _np_ndtr(x):
-    from scipy.special import ndtr as f
-
-    return f(x)
-
 
 class ndtr(sp.Function):
     """The standard normal cdf ``Phi(x)``. (Written with ``erfc``, sympy rewrites
     ``erfc(-y)`` as ``2 - erfc(y)``, which cancels catastrophically in the lower tail.)"""
 
-    numpy_impl = staticmethod(_np_ndtr)
-    mpmath_impl = staticmethod(lambda x: mp.ncdf(x))
+    numpy_impl = staticmethod(_rt.np_ndtr)
+    mpmath_impl = staticmethod(_rt.mp_ndtr)
 
     def fdiff(self, argindex=1):
         x = self.args[0]
@@ -132,17 +115,12 @@ class ndtr(sp.Function):
             return True
 
 
-def _np_log_ndtr(x):
-    from scipy.special import log_ndtr as f
-
-    return f(x)
-
 
 class log_ndtr(sp.Function):
     """``log Phi(x)`` (standard normal cdf), accurate for very negative ``x``."""
 
-    numpy_impl = staticmethod(_np_log_ndtr)
-    mpmath_impl = staticmethod(lambda x: mp.log(mp.ncdf(x)))
+    numpy_impl = staticmethod(_rt.np_log_ndtr)
+    mpmath_impl = staticmethod(_rt.mp_log_ndtr)
 
     def fdiff(self, argindex=1):
         x = self.args[0]

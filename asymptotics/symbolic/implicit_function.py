@@ -28,17 +28,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import mpmath as mp
-import numpy as np
 import sympy as sp
 
-from .lowering import lambdify
+from .. import runtime
+from .lowering import lambdify_code
 
 __all__ = ["ImplicitFunction", "implicit", "implicit_functions_in"]
-
-# Newton stops when the step is below _RTOL (1 + |t|): a few ulps, since convergence is quadratic.
-_RTOL = 4 * np.finfo(float).eps
-_MAX_ITERATIONS = 100
 
 
 class ImplicitFunction(sp.Function):
@@ -100,18 +95,7 @@ def implicit(name: str, unknown: sp.Symbol, equation: sp.Expr, arguments: Sequen
         extra = sp.sympify(e).free_symbols - set(arguments)
         if extra:
             raise ValueError(f"guess/bracket of {name} may only use its arguments; got {sorted(map(str, extra))}")
-    kernels: dict = {}
-
-    def numpy_impl(*values):
-        if "numpy" not in kernels:
-            kernels["numpy"] = _numpy_solver(cls)
-        return kernels["numpy"](*values)
-
-    def mpmath_impl(*values):
-        if "mpmath" not in kernels:
-            kernels["mpmath"] = _mpmath_solver(cls)
-        return kernels["mpmath"](*values)
-
+    numpy_impl, mpmath_impl = _LazySolver("numpy"), _LazySolver("mpmath")
     attrs = {
         "numpy_impl": staticmethod(numpy_impl),
         "mpmath_impl": staticmethod(mpmath_impl),
@@ -124,6 +108,7 @@ def implicit(name: str, unknown: sp.Symbol, equation: sp.Expr, arguments: Sequen
         "__module__": __name__,
     }
     cls = type(name, (ImplicitFunction,), attrs)
+    numpy_impl.cls = mpmath_impl.cls = cls
     return cls
 
 
@@ -139,89 +124,31 @@ def implicit_functions_in(exprs) -> set:
 
 
 # -- numeric kernels ---------------------------------------------------------------------------
-def _numpy_solver(cls):
-    args = cls._arguments
-    t = cls._unknown
-    g_fn = lambdify((t,) + args, [cls._equation, sp.diff(cls._equation, t)], "numpy")
-    guess_fn = lambdify(args, cls._guess, "numpy")
-    bracket_fn = lambdify(args, list(cls._bracket), "numpy") if cls._bracket is not None else None
+class _LazySolver:
+    """``numpy_impl``/``mpmath_impl`` of an implicit function: builds the solver (generated g, g_t,
+    guess, bracket and the safeguarded Newton of :mod:`asymptotics.runtime`) on first use. The
+    code cache stores the built solver (``__asymptotics_persist__``), which needs no sympy."""
 
-    def solve(*values):
-        values = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
-        shape = values[0].shape
-        with np.errstate(all="ignore"):
-            root = np.array(np.broadcast_to(guess_fn(*values), shape), dtype=float)
-            if bracket_fn is not None:
-                lo, hi = (np.array(np.broadcast_to(b, shape), dtype=float) for b in bracket_fn(*values))
-                root = np.where((root > lo) & (root < hi), root, 0.5 * (lo + hi))
-            done = np.zeros(shape, dtype=bool)
-            for _ in range(_MAX_ITERATIONS):
-                f, slope = g_fn(root, *values)
-                f = np.broadcast_to(f, shape)
-                step = f / slope
-                new = root - step
-                accept = np.isfinite(new)
-                if bracket_fn is not None:
-                    # g increasing: a positive residual means the root lies below. A Newton step
-                    # is taken only if it stays in the bracket and is at most half the bracket's
-                    # previous width (rtsafe's rule): otherwise bisect, so the bracket at least
-                    # halves every two iterations and Newton cannot cycle.
-                    width = hi - lo
-                    hi = np.where(f > 0, root, hi)
-                    lo = np.where(f < 0, root, lo)
-                    accept &= (new >= lo) & (new <= hi) & (np.abs(step) <= 0.5 * width)
-                    new = np.where(accept, new, 0.5 * (lo + hi))
-                scale = _RTOL * (1 + np.abs(root))
-                # converged: a zero residual, a negligible accepted Newton step, or a collapsed bracket
-                small = (f == 0) | (accept & (np.abs(step) <= scale))
-                if bracket_fn is not None:
-                    small |= (hi - lo) <= scale
-                root = np.where(done | (f == 0), root, new)
-                done |= small
-                if done.all():
-                    break
-            root = np.where(done & np.isfinite(root), root, np.nan)
-        return root if root.ndim else float(root)
+    def __init__(self, backend: str):
+        self.backend = backend
+        self.cls = None
+        self._solver = None
 
-    return solve
+    def build(self):
+        if self._solver is None:
+            cls = self.cls
+            args = cls._arguments
+            t = cls._unknown
+            g = lambdify_code((t,) + args, [cls._equation, sp.diff(cls._equation, t)], self.backend)
+            guess = lambdify_code(args, [cls._guess], self.backend)
+            bracket = (lambdify_code(args, list(cls._bracket), self.backend)
+                       if cls._bracket is not None else None)
+            make = runtime.ImplicitSolver if self.backend == "numpy" else runtime.ImplicitSolverMP
+            self._solver = make(g, guess, bracket)
+        return self._solver
 
+    def __asymptotics_persist__(self):
+        return self.build()
 
-def _mpmath_solver(cls):
-    args = cls._arguments
-    t = cls._unknown
-    g_fn = lambdify((t,) + args, [cls._equation, sp.diff(cls._equation, t)], "mpmath")
-    guess_fn = lambdify(args, cls._guess, "mpmath")
-    bracket_fn = lambdify(args, list(cls._bracket), "mpmath") if cls._bracket else None
-
-    def solve(*values):
-        values = [v if isinstance(v, mp.mpf) else mp.mpf(v) for v in values]
-        root = mp.mpf(guess_fn(*values))
-        lo = hi = None
-        if bracket_fn is not None:
-            lo, hi = (mp.mpf(b) for b in bracket_fn(*values))
-            if not lo < root < hi:
-                root = (lo + hi) / 2
-        tol = mp.mp.eps * 8
-        for _ in range(10 * mp.mp.prec):
-            f, slope = g_fn(root, *values)
-            if f == 0:
-                return root
-            step = f / slope
-            new = root - step
-            accept = True
-            if lo is not None:
-                width = hi - lo
-                if f > 0:
-                    hi = root
-                else:
-                    lo = root
-                accept = lo <= new <= hi and abs(step) <= width / 2
-                if not accept:
-                    new = (lo + hi) / 2
-            if (accept and abs(step) <= tol * (1 + abs(root))) or (
-                    lo is not None and hi - lo <= tol * (1 + abs(root))):
-                return new
-            root = new
-        return mp.nan
-
-    return solve
+    def __call__(self, *values):
+        return self.build()(*values)

@@ -12,7 +12,19 @@ import sympy as sp
 
 from .functions import implementations
 
-__all__ = ["lambdify"]
+__all__ = ["lambdify", "lambdify_code"]
+
+
+def lambdify_code(args, exprs, modules: str, cse: bool | None = None):
+    """The generated function of ``exprs`` (a list) as a picklable
+    :class:`~asymptotics.runtime.GeneratedFunction` returning a list."""
+    from .. import runtime
+
+    base = ["scipy", "numpy"] if modules == "numpy" else [modules]
+    custom = implementations(exprs, "numpy" if modules == "numpy" else "mpmath")
+    cse = (modules == "numpy") if cse is None else cse
+    fn = sp.lambdify(args, list(exprs), modules=([custom] if custom else []) + base, cse=cse, dummify=True)
+    return runtime.GeneratedFunction.from_function(fn)
 
 
 def lambdify(args, exprs, modules: str, cse: bool | None = None):

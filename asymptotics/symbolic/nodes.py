@@ -10,10 +10,13 @@ node to one vectorized weighted sum.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Mapping
 
 import numpy as np
 import sympy as sp
+
+from .. import runtime
 
 __all__ = ["Space", "ParamSpace", "QuadratureSpace", "ParametricQuadratureSpace", "Average", "gaussian",
            "gaussian_panels", "tensor", "averages_in"]
@@ -70,8 +73,20 @@ class Space(sp.Atom):
         """
         return self.arrays(params)
 
+    @property
+    def numeric(self):
+        """The sympy-free rule giving this space's nodes and weights (:mod:`asymptotics.runtime`)."""
+        raise NotImplementedError
+
     def _sympystr(self, printer) -> str:
         return self._name
+
+    def _sympyrepr(self, printer) -> str:
+        # part of the cache key of generated code: everything that identifies the space
+        return f"{type(self).__name__}({self._describe(printer)})"
+
+    def _describe(self, printer) -> str:
+        return f"{self._name!r}, {printer._print(self._components)}"
 
     def _latex(self, printer) -> str:
         return r"\mathrm{%s}" % self._name
@@ -109,47 +124,30 @@ class ParamSpace(Space):
         """Name of the array parameter holding the weights (None: a plain sum)."""
         return self._weights
 
+    @property
+    def numeric(self) -> runtime.ParamRule:
+        return runtime.ParamRule(self._name, tuple(name for _, name in self._bindings), self._weights)
+
     def arrays(self, params):
-        comps = tuple(np.asarray(params[name], dtype=float) for _, name in self._bindings)
-        if self._weights is None:
-            return _compressed(comps)
-        weights = np.asarray(params[self._weights], dtype=float)
-        # unit weights are a plain sum (and may then compress repeated entries)
-        return _compressed(comps) if np.all(weights == 1.0) else (comps, weights)
+        return self.numeric.arrays(params)
+
+    def _describe(self, printer) -> str:
+        return f"{self._name!r}, {printer._print(self._bindings)}, {self._weights!r}"
 
     def _latex(self, printer) -> str:
         return "i"
 
 
-_COMPRESSED: dict[tuple, tuple] = {}
-
-
-def _compressed(comps: tuple[np.ndarray, ...]):
-    """Collapse repeated entries into distinct ones weighted by their multiplicity.
-
-    A spectrum with few distinct eigenvalues (two-level, block structure) then costs as many terms as
-    it has distinct (eigenvalue, target) pairs, not p. Kept only when it saves at least half the
-    terms; cached per array object (parameter arrays are read-only once validated).
-    """
-    key = tuple((id(c), c.size) for c in comps)
-    hit = _COMPRESSED.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], comps)):
-        return hit[1]
-    # Cheap exit first: a spectrum with many distinct values of any component cannot compress.
-    if any(2 * np.unique(c).size > c.size for c in comps):
-        rows = None
-    else:
-        stacked = np.stack([np.ravel(c) for c in comps], axis=1)
-        rows, counts = np.unique(stacked, axis=0, return_counts=True)
-    if rows is not None and 2 * len(rows) <= comps[0].size:
-        out = tuple(np.ascontiguousarray(rows[:, j]) for j in range(rows.shape[1])), counts.astype(float)
-    else:
-        out = comps, None
-    if all(not c.flags.writeable for c in comps):
-        if len(_COMPRESSED) > 16:
-            _COMPRESSED.clear()
-        _COMPRESSED[key] = (comps, out)
-    return out
+def _callable_text(f) -> str:
+    """A deterministic description of a rule (module-level functions and partials of them); an
+    anonymous function gets its repr, which holds its address: such a space is then never reused
+    from the cache across processes (correct, only slower)."""
+    if isinstance(f, functools.partial):
+        return f"partial({_callable_text(f.func)}, {f.args!r}, {sorted(f.keywords.items())!r})"
+    mod, qual = getattr(f, "__module__", None), getattr(f, "__qualname__", "")
+    if mod and qual and "<" not in qual:
+        return f"{mod}.{qual}"
+    return repr(f)
 
 
 class QuadratureSpace(Space):
@@ -165,6 +163,15 @@ class QuadratureSpace(Space):
 
     def __getnewargs__(self):
         return (self._name, self._components, self._rule, self._mp_rule)
+
+    @property
+    def numeric(self) -> runtime.FixedRule:
+        return runtime.FixedRule(self._name, self._rule, self._mp_rule)
+
+    def _describe(self, printer) -> str:
+        mp_rule = "None" if self._mp_rule is None else _callable_text(self._mp_rule)
+        return (f"{self._name!r}, {printer._print(self._components)}, {_callable_text(self._rule)}, "
+                f"{mp_rule}")
 
     def arrays(self, params):
         return self._rule()
@@ -210,6 +217,14 @@ class ParametricQuadratureSpace(Space):
     def parameters(self) -> tuple[sp.Symbol, ...]:
         return self._parameters
 
+    @property
+    def numeric(self) -> runtime.ParametricRule:
+        return runtime.ParametricRule(self._name, tuple(p.name for p in self._parameters), self._rule)
+
+    def _describe(self, printer) -> str:
+        return (f"{self._name!r}, {printer._print(self._components)}, "
+                f"{printer._print(self._parameters)}, {_callable_text(self._rule)}")
+
     def batch_arrays(self, params, scalars, batch):
         args = {p.name: np.broadcast_to(np.asarray(scalars[p.name], dtype=float), (batch,))
                 for p in self._parameters}
@@ -251,14 +266,14 @@ def gaussian(*components: sp.Symbol, order: int = 80, name: str | None = None,
         return QuadratureSpace(
             name or f"gauss{k}_{order}_" + "_".join(str(c) for c in components),
             tuple(components),
-            lambda: integrals.gauss_hermite_product(k, order),
-            lambda dps: integrals.gauss_hermite_product_mp(k, order, dps),
+            functools.partial(integrals.gauss_hermite_product, k, order),
+            functools.partial(integrals.gauss_hermite_product_mp, k, order),
         )
     tag = "".join("h" if kind == "half" else "n" for kind in kinds)
     return QuadratureSpace(
         name or f"gauss{tag}_{order}_" + "_".join(str(c) for c in components),
         tuple(components),
-        lambda: integrals.gaussian_product(kinds, order),
+        functools.partial(integrals.gaussian_product, kinds, order),
     )
 
 
@@ -281,7 +296,7 @@ def tensor(*factors: tuple, name: str | None = None) -> QuadratureSpace:
         if kind not in ("normal", "half", "uniform"):
             raise ValueError(f"quadrature kind must be 'normal', 'half' or 'uniform'; got {kind!r}")
     tag = "_".join(f"{k[0]}{o}{c}" for (k, o), c in zip(spec, comps))
-    return QuadratureSpace(name or f"tensor_{tag}", comps, lambda: integrals.product_rule(spec))
+    return QuadratureSpace(name or f"tensor_{tag}", comps, functools.partial(integrals.product_rule, spec))
 
 
 def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8,
@@ -298,7 +313,7 @@ def gaussian_panels(*components: sp.Symbol, panels: int = 60, per_panel: int = 8
     return QuadratureSpace(
         name or f"panels{k}_{panels}x{per_panel}_" + "_".join(str(c) for c in components),
         tuple(components),
-        lambda: integrals.normal_panels_product(k, panels, per_panel, width),
+        functools.partial(integrals.normal_panels_product, k, panels, per_panel, width),
     )
 
 

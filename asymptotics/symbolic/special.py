@@ -14,21 +14,11 @@ function class.
 
 from __future__ import annotations
 
-import mpmath as mp
 import sympy as sp
 
+from .. import runtime as _rt
+
 __all__ = ["OwenT"]
-
-
-def _np_owens_t(h, a):
-    from scipy.special import owens_t
-
-    return owens_t(h, a)
-
-
-def _mp_owens_t(h, a):
-    h, a = mp.mpf(h), mp.mpf(a)
-    return mp.quad(lambda x: mp.exp(-h ** 2 * (1 + x ** 2) / 2) / (1 + x ** 2), [0, a]) / (2 * mp.pi)
 
 
 class OwenT(sp.Function):
@@ -52,8 +42,8 @@ class OwenT(sp.Function):
             return sp.exp(-h ** 2 * (1 + a ** 2) / 2) / (2 * sp.pi * (1 + a ** 2))
         raise sp.ArgumentIndexError(self, argindex)
 
-    numpy_impl = staticmethod(_np_owens_t)
-    mpmath_impl = staticmethod(_mp_owens_t)
+    numpy_impl = staticmethod(_rt.np_owens_t)
+    mpmath_impl = staticmethod(_rt.mp_owens_t)
 
     def _latex(self, printer, exp=None):
         tex = r"T\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args)

@@ -186,16 +186,91 @@ class System:
                  + [u.start for u in self.unknowns if u.start is not None])
         return tuple(dict.fromkeys(a.space for a in averages_in(exprs)))
 
-    def latex(self) -> str:
-        """The equations and observables as a LaTeX ``aligned`` block."""
-        lines = [sp.latex(eq.lhs) + " &= " + sp.latex(eq.rhs) if isinstance(eq, sp.Eq)
-                 else sp.latex(eq) + " &= 0" for eq in self.equations]
+    def latex(self, symbols: Mapping[str, str] | None = None) -> str:
+        """The equations and observables as a LaTeX ``aligned`` block.
+
+        ``symbols`` maps parameter names to the paper's symbols (unicode as in ``param(symbol=)``,
+        e.g. ``{"lam": "λ", "noise": "σ²"}``); other multi-letter names are set upright
+        (``\\mathrm{signal}``), never as a product of letters. Expressions kept unevaluated for the
+        numerics (``UnevaluatedExpr``) are printed evaluated: the printer drops their parentheses.
+        """
+        names = latex_names(self._all_symbols(), symbols)
+        tex = lambda e: latex_expr(e, names)  # noqa: E731
+        lines = [tex(eq.lhs) + " &= " + tex(eq.rhs) if isinstance(eq, sp.Eq)
+                 else tex(eq) + " &= 0" for eq in self.equations]
         if self.solution:
-            lines += [sp.latex(k) + r" &= " + sp.latex(v) for k, v in self.solution.items()]
-        lines += [r"\mathrm{%s} &= %s" % (name.replace("_", r"\_"), sp.latex(expr))
+            lines += [tex(k) + r" &= " + tex(v) for k, v in self.solution.items()]
+        lines += [r"\mathrm{%s} &= %s" % (name.replace("_", r"\_"), tex(expr))
                   for name, expr in self.observables.items()]
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def _all_symbols(self) -> set:
+        exprs = (list(self.residuals) + list(self.observables.values())
+                 + list((self.solution or {}).values()))
+        out = set(self.parameters) | set(self.unknown_symbols)
+        for e in exprs:
+            out |= {a for a in sp.preorder_traversal(sp.sympify(e)) if isinstance(a, sp.Symbol)}
+        return out
 
 
 def contains_average(expr) -> bool:
     return any(isinstance(n, Average) for n in sp.preorder_traversal(sp.sympify(expr)))
+
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "varepsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
+    "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+    "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
+
+
+def tex_symbol(text: str) -> str:
+    """A paper symbol written in unicode (``σ²``, ``ψ₁``, ``γ₀²``, ``F_*²``) as LaTeX."""
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _GREEK:
+            out.append("\\" + _GREEK[ch] + " ")
+        elif ch in _SUB or ch in _SUPER:
+            table, mark = (_SUB, "_") if ch in _SUB else (_SUPER, "^")
+            j = i
+            while j < len(text) and text[j] in table:
+                j += 1
+            out.append(mark + "{" + "".join(table[c] for c in text[i:j]) + "}")
+            i = j
+            continue
+        elif ch == "_" and i + 1 < len(text):
+            out.append("_{" + text[i + 1] + "}")
+            i += 2
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out).replace(" _", "_").replace(" ^", "^").strip()
+
+
+def latex_names(symbols, paper: Mapping[str, str] | None = None) -> dict:
+    """symbol -> LaTeX: the paper's symbol where given, else sympy's (Greek names become Greek),
+    else an upright name for multi-letter names."""
+    paper = dict(paper or {})
+    out = {}
+    for sym in symbols:
+        if sym.name in paper and paper[sym.name]:
+            out[sym] = tex_symbol(paper[sym.name])
+            continue
+        base = sym.name.split("_")[0].rstrip("0123456789")
+        if len(base) > 1 and sp.latex(sp.Symbol(base)) == base:  # a word, not a Greek letter
+            out[sym] = r"\mathrm{%s}" % sym.name.replace("_", r"\_")
+    return out
+
+
+def latex_expr(expr, names: Mapping | None = None) -> str:
+    """LaTeX of an expression with UnevaluatedExpr wrappers removed (printed evaluated)."""
+    expr = sp.sympify(expr)
+    if expr.has(sp.UnevaluatedExpr):
+        expr = expr.replace(lambda e: isinstance(e, sp.UnevaluatedExpr), lambda e: e.args[0])
+    return sp.latex(expr, symbol_names=dict(names or {}))
