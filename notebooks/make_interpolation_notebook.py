@@ -45,7 +45,7 @@ print(f"{steps} gradient steps, training error {rel:.1e};",
       "||P theta - X^+ y|| =", np.linalg.norm(P(theta) - np.linalg.lstsq(X, y, rcond=None)[0]))""",
     """asy.check("deep-linear", n=40 if FAST else 120, width=6, trials=3 if FAST else 12, seed=1, gamma=2.0,
           depth=3, init_scale=1.0, noise=0.5, init="balanced")""",
-    "fig, data = render('deep-linear', fast=FAST)",
+    "fig, data = render('deep-linear', fast=FAST)\ndisplay(fig)",
     "md:## Univariate ReLU networks: which min-norm interpolant?\n\n"
     "The representation cost ∫|f''| is minimized by the linear spline, and equally by every function "
     "that bends the same way as the data between two same-curvature points. A vanishing penalty on the "
@@ -73,7 +73,7 @@ plt.plot(x, y, "ko", ms=3); plt.ylim(-6, 6); plt.legend(fontsize=7); plt.show()"
 depths = ur.spike_depths(x, rng.standard_normal(x.size))
 for level in [5, 10, 20]:
     print(f"t = {level:3d}: t^2 P(depth > t) = {np.mean(depths > level) * level ** 2:.3f}   (limit 2/pi = {2 / np.pi:.3f})")""",
-    "fig, data = render('univariate-relu', fast=FAST)",
+    "fig, data = render('univariate-relu', fast=FAST)\ndisplay(fig)",
 ]
 
 nb = nbf.v4.new_notebook()

@@ -497,7 +497,7 @@ def _prepare(p):
 @dataclass(frozen=True, kw_only=True)
 class Params(BayesPriorParams):
     # alpha <= 1e100: beyond it qhat ~ alpha overflows the float64 scan of the channel curve
-    alpha: float = param(domain=Interval(0, 1e100, high_closed=True), doc="samples per dimension n/d",
+    alpha: float = param(domain=Interval(0, 1e100), doc="samples per dimension n/d",
                          symbol="α")
     channel: str = param("sign", domain=OneOf(tuple(CHANNELS)),
                          doc="'linear': y = z + sqrt(noise) xi; 'sign': y = sign(z) (perceptron); "
