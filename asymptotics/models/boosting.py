@@ -13,7 +13,8 @@ row (no noise), ``test_error = excess_risk + noise``.
 
 The l1-path idealization (DERIVED HERE; a heuristic for boosting, exact for the LASSO path).
 The FS_0 path coincides with the LASSO path ``argmin (1/2)||y - Ax||^2 + lam ||x||_1`` (same
-``lam``) as long as no LASSO coefficient returns to zero (Efron et al. 2004; Hastie et al. 2007),
+``lam``) as long as that path is monotone, i.e. no LASSO coefficient shrinks in magnitude (FS_0
+moves each coordinate only in the sign of its correlation; Efron et al. 2004; Hastie et al. 2007),
 and then its end point is the minimum-l1-norm interpolant (the abstract's l1 implicit bias,
 "under a path condition"). The observables of the path are therefore those of the LASSO at
 ``lam``, from the AMP state evolution (``lasso``; Bayati–Montanari 2012) with soft threshold
@@ -40,8 +41,8 @@ sqrt(2 noise log p)`` (``asymptotics.simulate.boosting.stopping_level``), so the
 sqrt(2 log p / n)``) stops at the threshold multiplier ``alpha = c sqrt(2 log p)`` (since
 ``||r||/sqrt(n) = tau (1 - D)`` at the fixed point: DERIVED HERE), also an observable. The
 ``oracle_*`` observables are the path point of smallest risk (minimum over ``lam`` of the state
-evolution: ``d R(tau, alpha)/d alpha = 0`` at fixed ``tau``, or ``lam = 0`` when the risk still
-decreases there); under the idealization it equals the optimally tuned LASSO
+evolution: ``d R(tau, alpha)/d alpha = 0`` at fixed ``tau``; interior, ``lam > 0``, in every case
+tried); under the idealization it equals the optimally tuned LASSO
 (``tuned_lasso_excess_risk``). Without signal the oracle stops at time 0: risk 0, ``oracle_lam =
 inf`` (a genuine divergence).
 
@@ -108,8 +109,8 @@ alpha, alpha_o, alpha_v = sp.symbols("alpha alpha_o alpha_v", positive=True)
 kappa = sp.Symbol("kappa", nonnegative=True)
 # prepared by ``_prepare`` (a scan of the state evolution on a grid of alpha)
 PREPARED = ("alpha_guess", "tau2_guess", "alpha_o_guess", "tau2_o_guess", "alpha_v_guess",
-            "kappa_guess", "pure_noise", "oracle_at_zero")
-(ALPHA_G, TAU2_G, ALPHA_O_G, TAU2_O_G, ALPHA_V_G, KAPPA_G, PURE, AT_ZERO) = sp.symbols(
+            "kappa_guess", "pure_noise")
+(ALPHA_G, TAU2_G, ALPHA_O_G, TAU2_O_G, ALPHA_V_G, KAPPA_G, PURE) = sp.symbols(
     " ".join(PREPARED), real=True)
 _HALF = sp.Rational(1, 2)
 
@@ -160,9 +161,9 @@ def _system(parameters, blocks, pure_observables, samples_per_feature, extra_unk
     tau, tau_o = sp.sqrt(tau2), sp.sqrt(tau2_o)
     risk, actives, l1 = blocks(tau, alpha)
     risk_o, actives_o, l1_o = blocks(tau_o, alpha_o)
-    pure, at_zero = PURE > _HALF, AT_ZERO > _HALF
+    pure = PURE > _HALF
     # the oracle: d risk/d alpha = 0 at fixed tau (then d tau^2/d alpha = 0 at the fixed point),
-    # scaled by tau^2 to be dimensionless; or the interpolation end when the risk decreases there
+    # scaled by tau^2 to be dimensionless
     stationary = sp.diff(risk_o, alpha_o) / tau2_o
     oracle_risk = sp.Piecewise((0, pure), (risk_o, True))
     observables = {
@@ -176,8 +177,7 @@ def _system(parameters, blocks, pure_observables, samples_per_feature, extra_unk
         "alpha": alpha,
         "oracle_excess_risk": oracle_risk,
         "tuned_lasso_excess_risk": oracle_risk,
-        "oracle_lam": sp.Piecewise((sp.oo, pure), (0, at_zero),
-                                   (alpha_o * tau_o * (1 - actives_o), True)),
+        "oracle_lam": sp.Piecewise((sp.oo, pure), (alpha_o * tau_o * (1 - actives_o), True)),
         "oracle_time": sp.Piecewise((0, pure), (l1_o, True)),
     }
     observables.update(pure_observables)
@@ -191,8 +191,7 @@ def _system(parameters, blocks, pure_observables, samples_per_feature, extra_unk
         equations=(sp.Eq(tau2, noise + risk),
                    sp.Eq(lam, alpha * tau * (1 - actives)),
                    sp.Eq(sp.Piecewise((tau2_o - noise, pure), (tau2_o - noise - risk_o, True)), 0),
-                   sp.Eq(sp.Piecewise((alpha_o - ALPHA_O_G, pure), (1 - actives_o, at_zero),
-                                      (stationary, True)), 0))
+                   sp.Eq(sp.Piecewise((alpha_o - ALPHA_O_G, pure), (stationary, True)), 0))
         + tuple(extra_equations),
         observables=observables,
     )
@@ -201,8 +200,10 @@ def _system(parameters, blocks, pure_observables, samples_per_feature, extra_unk
 @functools.lru_cache(maxsize=None)
 def isotropic_system(prior: str) -> System:
     a0, v, variance = pure_noise()
-    pure_obs = {"excess_variance": variance,
-                "rate": variance * sp.log(1 / delta) / noise,
+    rate = variance * sp.log(1 / delta) / noise
+    # no head: the isotropic design is the spiked one with head = 0 (all of p is tail)
+    pure_obs = {"excess_variance": variance, "head_variance": sp.S.Zero,
+                "tail_variance": variance, "rate": rate, "tail_rate": rate,
                 "min_l2_excess_variance": noise * delta / (1 - delta)}
     return _system((delta, noise, eps, lam), lambda t, a: isotropic_blocks(prior, t, a), pure_obs,
                    delta)
@@ -259,7 +260,7 @@ def _scan_kernel(kind: str, prior: str | None):
 
 
 def _scan(kind, prior, values, m_eff, power, lam_v, grid_size=240):
-    """Guesses for the path and oracle unknowns, the oracle flags, from tau^2(alpha) on a grid.
+    """Guesses for the path and oracle unknowns and the pure-noise flag, from tau^2(alpha) on a grid.
 
     ``m_eff(alpha)`` is the pure-noise slope R/tau^2 (the state evolution diverges where it
     reaches 1), ``power`` the signal power E(a'x0)^2 n. On the grid, tau^2 solves the fixed point
@@ -301,14 +302,11 @@ def _scan(kind, prior, values, m_eff, power, lam_v, grid_size=240):
             out["alpha_o_guess"][i] = 10.0
             out["tau2_o_guess"][i] = noise_of(values)[i]
             continue
+        # In every case tried the minimum is interior (lam_opt > 0; high SNR near delta = 1
+        # included); one at the interpolation end would show up as oracle_lam <= 0.
         k = int(np.argmin(ri))
-        if k == 0:  # risk still decreasing at the interpolation end: the oracle is lam = 0
-            out["oracle_at_zero"][i] = 1.0
-            out["alpha_o_guess"][i] = np.interp(0.0, li, ai)
-            out["tau2_o_guess"][i] = np.interp(0.0, li, ti)
-        else:
-            out["alpha_o_guess"][i] = ai[k]
-            out["tau2_o_guess"][i] = ti[k]
+        out["alpha_o_guess"][i] = ai[k]
+        out["tau2_o_guess"][i] = ti[k]
     return out
 
 
@@ -449,9 +447,9 @@ _OBS = {
     "excess_variance": "excess risk of the min-l1 interpolant of pure noise (x0 = 0)",
     "rate": "excess_variance log(p/n)/noise (isotropic; -> 1) or log(r_2/n) (spiked)",
     "min_l2_excess_variance": "the minimum-l2-norm interpolant's, for comparison",
-    "head_variance": "head part (1/n)sum_head spike x_j^2 of excess_variance (spiked)",
-    "tail_variance": "tail part of excess_variance (spiked)",
-    "tail_rate": "tail_variance log(r_2/n)/noise (spiked; -> 1 as r_2/n -> inf)",
+    "head_variance": "head part (1/n)sum_head spike x_j^2 of excess_variance (0 if isotropic)",
+    "tail_variance": "tail part of excess_variance (all of it if isotropic)",
+    "tail_rate": "tail_variance log(r_2/n)/noise (-> 1 as r_2/n -> inf; = rate if isotropic)",
 }
 
 MODEL = register(Model(

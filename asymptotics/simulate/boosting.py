@@ -23,7 +23,7 @@ Paths (exact, piecewise linear, computed by homotopy; no step size):
   (LARS with the lasso modification: coordinates also leave the active set when they reach
   zero). Its ``lam`` is the level ``C = ||A'r||_inf``, and at ``lam = 0+`` it ends at the
   minimum-l1-norm interpolant. It coincides with :func:`stagewise_path` as long as no LASSO
-  coefficient returns to zero.
+  coefficient shrinks in magnitude (the monotone case; tested).
 
 Time along a path: ``time = (l1 arc length of the coefficient path from b = 0)/n``, i.e. the
 number of epsilon-steps times ``eps``, divided by ``n``; for a monotone path it equals
@@ -37,7 +37,8 @@ the target on the head with iid ``N(0, signal/(head spike))`` coordinates (so th
 ``excess_risk = (b - x0)'Sigma(b - x0)/n = E_a(a'(b - x0))^2`` at the level ``C = lam`` of the
 stagewise path; ``lasso_excess_risk`` the same on the LASSO path; ``oracle_excess_risk`` its
 minimum over the whole stagewise path (continuous minimum of the quadratic on each segment),
-attained at level ``oracle_lam`` and time ``oracle_time``; ``tuned_lasso_excess_risk`` the
+attained at level ``oracle_lam`` (NaN when that is the start of the path, b = 0: the theory's
+``inf``) and time ``oracle_time``; ``tuned_lasso_excess_risk`` the
 minimum over the LASSO path; ``alpha = lam sqrt(n)/||r||`` (the threshold multiplier; at
 ``lam = 0`` its limit along the last segment); ``excess_variance`` etc. from the min-l1
 interpolant of the noise alone (the LASSO path's end on ``(A, w)``) and ``min_l2_excess_variance``
@@ -410,9 +411,10 @@ def path_observables(path: Path, a, y, x0, weights, levels) -> dict[str, np.ndar
 
 def _oracle(path: Path, weights, x0, n):
     risk, level, arc = path.quadratic_minimum(weights, x0)
-    # the minimum at the start of the path (b = 0) means "never start": level inf, time 0
+    # the minimum at the start of the path (b = 0) means "never start": the level is undefined
+    # (NaN; the theory's inf), the time 0
     if arc == 0.0:
-        level = np.inf
+        level = np.nan
     return risk / n, level, arc / n
 
 
@@ -452,6 +454,7 @@ def _isotropic_trial(params, sizes, rng):
     w = np.sqrt(params.noise) * rng.standard_normal(n)
     out, _ = _trial_common(a, a @ x0 + w, x0, w, np.ones(p), params.lam, params.noise,
                            np.log(p / n))
+    out.update(head_variance=0.0, tail_variance=out["excess_variance"], tail_rate=out["rate"])
     return out
 
 
