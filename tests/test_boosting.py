@@ -250,10 +250,10 @@ def test_monte_carlo_spiked_pure_noise():
 
 @pytest.mark.slow
 def test_monte_carlo_spiked_with_signal():
-    # n = 200 (k* = 20 head coordinates carry the Gaussian target), 10 draws. With few head
-    # coordinates the head's empirical distribution differs from the state evolution's Gaussian:
-    # measured LASSO risk excess ~10% at k* = 10 (n = 100), ~3% at k* = 40 (n = 400); |z| < 4.
-    f = asy.check("boosting", n=200, trials=10, seed=7, head=0.1, tail=4.0, spike=20.0,
+    # n = 200 (k* = 20 head coordinates carry the target), 16 draws. The per-draw risk is skewed
+    # (one draw in ~15 at twice the mean): 10 draws gave |z| up to 4.1 at this seed and < 1.3 at
+    # two others (and 40 draws of the LASSO path alone |z| < 2), so 16 draws and |z| < 4.
+    f = asy.check("boosting", n=200, trials=16, seed=7, head=0.1, tail=4.0, spike=20.0,
                   signal=1.0, noise=0.25, lam=[0.0, 1.0, 2.0])
     exact = {"lasso_excess_risk", "tuned_lasso_excess_risk", "excess_variance", "tail_rate"}
     sel = f[f.observable.isin(exact) | ((f["lam"] >= 2.0) & f.observable.isin({"excess_risk"}))]

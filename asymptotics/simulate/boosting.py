@@ -32,8 +32,9 @@ number of epsilon-steps times ``eps``, divided by ``n``; for a monotone path it 
 Trials: ``isotropic``: ``A`` (n x p) iid ``N(0, 1/n)``, ``p = round(n/delta)``, ``x0`` iid from the
 prior, ``y = A x0 + w``, ``w ~ N(0, noise)``. ``spiked``: ``A = G Sigma^{1/2}/sqrt(n)`` with
 ``Sigma = diag(spike (k* times), 1 (r_2 times))``, ``k* = round(head n)``, ``r_2 = round(tail n)``,
-the target on the head with iid ``N(0, signal/(head spike))`` coordinates (so that
-``E(a'x0)^2 n = signal``). Observables are exact given the draw (no test sample):
+the target uniform on the sphere of the head subspace with ``x0'Sigma x0 = signal n`` exactly
+(``E(a'x0)^2 = signal``; the state evolution's iid Gaussian head coordinates are its limit, and
+the fixed power removes the chi-square fluctuation of ``k*`` Gaussian coordinates). Observables are exact given the draw (no test sample):
 ``excess_risk = (b - x0)'Sigma(b - x0)/n = E_a(a'(b - x0))^2`` at the level ``C = lam`` of the
 stagewise path; ``lasso_excess_risk`` the same on the LASSO path; ``oracle_excess_risk`` its
 minimum over the whole stagewise path (continuous minimum of the quadratic on each segment),
@@ -476,8 +477,9 @@ def _spiked_trial(params, sizes, rng):
     weights = np.concatenate([np.full(k, float(params.spike)), np.ones(r2)])
     a = rng.standard_normal((n, p)) * np.sqrt(weights) / np.sqrt(n)
     x0 = np.zeros(p)
-    if params.signal > 0:
-        x0[:k] = rng.standard_normal(k) * np.sqrt(params.signal * n / (k * params.spike))
+    if params.signal > 0:  # uniform on the head sphere with exactly the power signal
+        g = rng.standard_normal(k)
+        x0[:k] = g * np.sqrt(params.signal * n / params.spike) / np.linalg.norm(g)
     w = np.sqrt(params.noise) * rng.standard_normal(n)
     out, l1 = _trial_common(a, a @ x0 + w, x0, w, weights, params.lam, params.noise,
                             np.log(r2 / n))
