@@ -30,7 +30,7 @@ def _tag(frame, kind, panel, **extra):
 
 def _path_panel(ax, fast):
     kw = {"delta": 0.25, "eps": 0.05, "noise": 0.25}
-    n = 60 if fast else 200
+    n = 48 if fast else 200
     p = round(n / kw["delta"])
     stop = float(stopping_level(kw["noise"], p))
     lams = np.concatenate([[0.0], np.geomspace(2e-3, 4.0, 30 if fast else 90)])
@@ -38,7 +38,7 @@ def _path_panel(ax, fast):
     plot.plot_curve(ax, th, "time", "excess_risk", label="theory (l1 path)", color="C0")
     at = evaluate("boosting", lam=stop, **kw)
     sim_l = np.array(sorted({0.0, 0.25, 0.5, 1.0, 2.0, 3.0, round(stop, 6)}))
-    sim = simulate("boosting", n=n, trials=3 if fast else 12, seed=11, lam=sim_l,
+    sim = simulate("boosting", n=n, trials=2 if fast else 12, seed=11, lam=sim_l,
                    **kw).to_frame()
     plot.plot_points(ax, sim, "time", "excess_risk", color="C0",
                      label=f"boosting (exact FS₀), n={n}, p={p}")
@@ -75,7 +75,7 @@ def _variance_panel(ax, fast):
                     color="C2")
     plot.plot_curve(ax, th, "p_over_n", "reference", label="σ²/log(p/n)", color="0.5", ls="--")
     sim_ratio = np.array([2.0, 4.0, 8.0]) if fast else np.array([2.0, 4.0, 10.0, 30.0, 100.0])
-    n = 30 if fast else 60
+    n = 24 if fast else 60
     sim = simulate("boosting", n=n, trials=2 if fast else 8, seed=12, delta=1 / sim_ratio,
                    noise=1.0).to_frame()
     sim["p_over_n"] = 1 / sim["delta"]
@@ -106,7 +106,7 @@ def _spiked_panel(ax, fast):
     plot.plot_curve(ax, th, "tail", "min_l2_excess_variance", label="min-ℓ2", color="C2")
     plot.plot_curve(ax, th, "tail", "reference", label="σ²/log(r₂/n)", color="0.5", ls="--")
     sim_tail = np.array([2.0, 8.0]) if fast else np.array([2.0, 5.0, 15.0, 50.0])
-    n = 40 if fast else 100
+    n = 30 if fast else 100
     sim = simulate("boosting", n=n, trials=2 if fast else 8, seed=13, tail=sim_tail,
                    **kw).to_frame()
     plot.plot_points(ax, sim, "tail", "excess_variance", color="C0",
