@@ -152,4 +152,12 @@ def tidy_store_frame(frame, meta):
     for col in frame.columns:
         if col not in counts and _pd().api.types.is_integer_dtype(frame[col]):
             frame[col] = frame[col].astype(float)
+    if "status" in frame:
+        # CSV and Parquet give the names back as strings: the same Categorical as a fresh table,
+        # so a resumed or re-read sweep equals the one computed in memory
+        from .outcome import status_dtype
+
+        names = frame["status"]
+        if names.dropna().isin(status_dtype().categories).all():
+            frame["status"] = names.astype(status_dtype())
     return frame

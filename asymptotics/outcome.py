@@ -121,16 +121,23 @@ for _i, _st in enumerate(Status):
 _CACHE: dict = {}
 
 
+def status_dtype():
+    """The pandas dtype of every table's ``status`` column: a Categorical of the Status names."""
+    dtype = _CACHE.get("status_dtype")
+    if dtype is None:
+        import pandas as pd
+
+        dtype = _CACHE["status_dtype"] = pd.CategoricalDtype(_STATUS_NAMES)
+    return dtype
+
+
 def status_column(codes):
     """Status codes as a pandas Categorical of their names (a list of strings costs ~2 us per
     row in pandas; this is one array lookup)."""
     import pandas as pd
 
-    dtype = _CACHE.get("status_dtype")
-    if dtype is None:
-        dtype = _CACHE["status_dtype"] = pd.CategoricalDtype(_STATUS_NAMES)
-    return pd.Categorical.from_codes(_STATUS_CODE[np.asarray(codes, dtype=np.int64)], dtype=dtype,
-                                     validate=False)
+    return pd.Categorical.from_codes(_STATUS_CODE[np.asarray(codes, dtype=np.int64)],
+                                     dtype=status_dtype(), validate=False)
 
 
 def fast_frame(cols: Mapping[str, Any]):
