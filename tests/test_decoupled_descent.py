@@ -87,6 +87,27 @@ def test_mirror_pairs_and_quadrature_order():
     np.testing.assert_allclose(half.norm, fine.norm, rtol=1e-4)
 
 
+def test_residual_estimates_the_two_time_rule_error():
+    # residual = the 2k-dim two-time rule's relative error on the equal-time block (against the
+    # one-time rule): small where the figure lives (lam = 1), and larger at small penalty, where
+    # the integrands sharpen; it must track the change under a finer rule, not be a constant
+    fns = functions("xor", "logistic")
+    kw = dict(alpha=6.0, noise=0.3, signal=1.0, init_overlap=0.2, init_var=0.05, steps=12, step=0.1)
+    easy = D.solve_decoupled(fns, lam=1.0, **kw)
+    hard = D.solve_decoupled(fns, lam=0.05, **{**kw, "steps": 25, "step": 0.3, "init_var": 0.3})
+    assert 0 < easy.residual < 1e-3
+    assert hard.residual > 10 * easy.residual
+    orders = dict(D.ORDERS)
+    try:
+        D.ORDERS[2] = (orders[2][0], 12)
+        fine = D.solve_decoupled(fns, lam=1.0, **kw)
+    finally:
+        D.ORDERS.clear()
+        D.ORDERS.update(orders)
+    # the observables move by less than the estimate says (the estimate is an upper scale)
+    assert np.max(np.abs(fine.test_error - easy.test_error)) < 10 * easy.residual
+
+
 def _z_ok(frame, bound):
     bad = frame[np.abs(frame["z"]) > bound]
     assert bad.empty, bad[["iteration", "observable", "theory", "simulation", "stderr", "z"]]

@@ -58,7 +58,11 @@ a recursion on the two-time covariance (a row per iteration; E[g^t g^s'] is a 2k
 Gaussian integral, no response functions and no memory integrals: the SE is a recursion on
 O(T²) numbers, against GD's DMFT, which needs the responses and sampled paths, see
 ``dmft-gmm``). Solved by :func:`asymptotics.dmft.decoupled.solve_decoupled` (tensor
-Gauss–Hermite quadrature; k = 2 uses 8 nodes per dimension in the 4-d integrals: 1e-5 from 14 nodes on the xor example of the figure).
+Gauss–Hermite quadrature; k = 2 uses 96 nodes per dimension in the 2-d one-time integrals and 8 in
+the 4-d two-time ones: 1e-5 from 14 nodes on the xor example of the figure, but only percent
+accuracy on xor at small penalty, where the fields' scale grows and the integrands sharpen; the
+result's ``residual`` estimates the two-time rule's relative error, see
+:mod:`asymptotics.dmft.decoupled`).
 
 Natural step (variant ``natural-step``, DERIVED HERE): the decoupled gradient is the gradient of
 the test loss plus Gaussian noise, X'g(h~)/sqrt(d) + lam Θ = ∇L_test(Θ) + V, and the matrix step
@@ -70,8 +74,11 @@ its past and becomes Markov. For two clusters (k = 1, margin losses ℓ(y h) = l
 
 written in sympy below (a System with an iteration counter). Every step size shares the fixed
 points of this map (the fixed point of K is -g P in all cases), so the ``gd-step`` trajectories
-converge to the ``natural-step`` fixed point (tested). For the square loss that fixed point is
-ridge regression with the penalty lam (Δ(alpha - 1) + lam)/(Δ alpha + lam) (derived here: at the
+converge to the ``natural-step`` fixed point (tested). The natural-step iteration itself need not
+converge to it: for the square loss m^{t+1} - m* = -(signal alpha P)(m^t - m*), unstable when
+signal alpha P > 1 (e.g. alpha = 1.5, Δ = 0.5, lam = 0.2: the SE and simulations both diverge),
+while ``iteration = inf`` still reports the fixed point, which small constant steps reach.
+For the square loss that fixed point is ridge regression with the penalty lam (Δ(alpha - 1) + lam)/(Δ alpha + lam) (derived here: at the
 fixed point h~ - y = (h - y)/(1 - Δ P), a GCV-type correction of the residuals; tested against
 dmft-gmm's square-loss GD at long times).
 
