@@ -11,6 +11,7 @@ tunes one parameter (e.g. the ridge penalty) to minimise an observable at every 
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
 import numpy as np
@@ -24,6 +25,23 @@ from .solvers.strategy import solve_batch, solve_bounded, solver
 from .validation import ParameterError
 
 __all__ = ["evaluate", "curve", "optimize", "solve_batch", "solve_bounded"]
+
+
+def _front_or_file(fn):
+    """Run ``fn`` on the model's cached front; if the front lacks something the call needs
+    (``_front.FrontIncomplete``), forget it for this process and run through the model file."""
+
+    @functools.wraps(fn)
+    def call(model, *args, **kwargs):
+        try:
+            return fn(model, *args, **kwargs)
+        except _front.FrontIncomplete:
+            if not isinstance(model, str):
+                raise
+            _front.forget(model)
+            return fn(model, *args, **kwargs)
+
+    return call
 
 
 def _resolve(model, use_front: bool = True):
@@ -188,6 +206,7 @@ def _check_options(precision, max_iterations):
             raise ParameterError(f"parameter '{name}' must be an integer in [1, {top}]; got {value!r}")
 
 
+@_front_or_file
 def evaluate(model, *, variant: str | None = None, method: str = "auto",
              precision: int | None = None, throw: bool = True,
              max_iterations: int | None = None, **params) -> Result:
@@ -294,6 +313,7 @@ def _refine(model, variant, p, shape, values, compiled, out, digits, throw, exac
     return _precision.refine(model, variant, p, shape, values, compiled, out, digits, throw, exact)
 
 
+@_front_or_file
 def curve(model, sweep: Mapping[str, Any], *, variant: str | None = None, method: str = "auto",
           throw: bool = False, continuation: bool = True, max_iterations: int | None = None,
           **fixed):
@@ -373,6 +393,7 @@ def _continue(compiled, values, out: SolverOutput, shape, axis: int, method, max
     return SolverOutput(u, status, residual, iterations, out.method + "+continuation")
 
 
+@_front_or_file
 def optimize(model, objective: str, over: str, *, variant: str | None = None,
              bounds: tuple[float, float] = (1e-8, 1e4), log: bool = True, tol: float = 1e-10,
              max_iterations: int = 200, **params) -> Result:

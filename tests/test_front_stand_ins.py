@@ -1,0 +1,89 @@
+"""What a model's cached front leaves out (asymptotics._front): stand-ins that raise on use, and
+the fallback to the model file when a front lacks what a call needs. The numbers of a warm
+process (front + cached kernels) are the bits of the cold one, with or without that fallback."""
+
+import json
+import os
+import pathlib
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from asymptotics import _front
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+       "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def test_an_absent_object_travels_but_any_use_raises():
+    stub = pickle.loads(pickle.dumps(_front._Absent("a System")))
+    holder = {stub: 1, "x": [stub]}  # hashable by identity: dictionaries holding it rebuild
+    assert holder[stub] == 1 and "left out" in repr(stub)
+    uses = [lambda: stub + 1, lambda: 2 * stub, lambda: stub(), lambda: stub.free_symbols,
+            lambda: float(stub), lambda: bool(stub), lambda: str(stub), lambda: np.asarray(stub, dtype=float),
+            lambda: isinstance(3, stub), lambda: len(stub), lambda: stub[0], lambda: -stub]
+    for use in uses:
+        with pytest.raises(_front.FrontIncomplete):
+            use()
+
+
+def test_an_absent_symbol_keeps_its_name_only():
+    sym = pickle.loads(pickle.dumps(_front._AbsentSymbol("tau2")))
+    assert sym.name == "tau2" and str(sym) == "tau2"
+    with pytest.raises(_front.FrontIncomplete):
+        sym ** 2
+
+
+def test_a_lazy_module_imports_on_first_use():
+    mod = pickle.loads(pickle.dumps(_front._LazyModule("json")))
+    assert mod.dumps([1]) == "[1]"
+
+
+def test_which_package_modules_import_sympy_at_import_time():
+    # read from the sources: the registry and validation are sympy-free (start-up), the symbolic
+    # layer and the shared sympy tables are not
+    assert not _front._imports_sympy("asymptotics.models._registry")
+    assert not _front._imports_sympy("asymptotics.validation")
+    assert not _front._imports_sympy("asymptotics.runtime")
+    assert _front._imports_sympy("asymptotics.symbolic.nodes")
+    assert _front._imports_sympy("asymptotics.measures")
+    assert _front._imports_sympy("asymptotics.models.lasso")
+
+
+_CHILD = r"""
+import json, sys, numpy
+import asymptotics as asy
+from asymptotics import _front
+name, example = sys.argv[1], json.loads(sys.argv[2])
+r = asy.evaluate(name, throw=False, **example)
+print(json.dumps({"obs": {k: repr(numpy.asarray(v).tolist()) for k, v in sorted(r.observables.items())},
+                  "sympy": "sympy" in sys.modules,
+                  "fallback": _front._LOADED.get(name) is _front._FORGOTTEN}))
+"""
+
+# lasso's Params for basis-pursuit, helper kernels and symbol names in glm-bayes; boosting's
+# prepare builds sympy expressions at run time, so its front falls back to the model file
+CASES = {"basis-pursuit": ({"delta": 0.2, "noise": 1.0}, False),
+         "glm-bayes": ({"alpha": 2.0, "prior": "gaussian"}, False),
+         "boosting": ({"delta": 0.25, "noise": 0.25, "eps": 0.05, "lam": 1.0}, True)}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_warm_process_gives_the_cold_bits(name, tmp_path):
+    example, falls_back = CASES[name]
+    env = {**ENV, "ASYMPTOTICS_CACHE_DIR": str(tmp_path / "cache")}
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", _CHILD, name, json.dumps(example)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    cold, warm = runs
+    assert cold["sympy"]  # the first process generated the code from the equations
+    assert warm["obs"] == cold["obs"]  # the same bits, through the front or after its fallback
+    assert warm["fallback"] is falls_back
+    assert warm["sympy"] is falls_back  # a complete front never imports sympy
