@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from .validation import OneOf, ParameterError
+from .validation import FormulaOneOf, ParameterError
 
 __all__ = ["Activation", "ActivationDomain", "GaussianCoefficients", "NAMED", "activation"]
 
@@ -82,29 +82,11 @@ class GaussianCoefficients:
         return math.sqrt(max(self.mustar2, 0.0))
 
 
-class ActivationDomain(OneOf):
-    """A named activation or a sympy expression in one variable."""
-
-    def __init__(self):
-        super().__init__(tuple(NAMED))
-
-    def explain(self, name, value) -> str:
-        try:
-            activation(value)
-        except ParameterError as err:
-            return str(err)
-        return super().explain(name, value)
-
-    def contains(self, value) -> bool:
-        try:
-            activation(value)
-        except ParameterError:
-            return False
-        return True
-
-    def __str__(self) -> str:
-        return ("one of " + ", ".join(repr(o) for o in self.options)
-                + ", or a formula in x (e.g. 'tanh(2*x)')")
+def ActivationDomain() -> FormulaOneOf:
+    """The domain of an activation parameter: a named activation or a formula in x (read by
+    :func:`activation`)."""
+    return FormulaOneOf(tuple(NAMED), reader="asymptotics.activations:activation",
+                        formula="a formula in x (e.g. 'tanh(2*x)')")
 
 
 _HINT = ("a named activation (" + ", ".join(NAMED) + ") or a formula in x with + - * / ** and "

@@ -160,3 +160,23 @@ def key(*parts: str) -> str:
         h.update(b"\0")
         h.update(p.encode())
     return h.hexdigest()
+
+
+def remember(kind: str, parts: tuple, compute):
+    """``compute()``, a JSON value (numbers, strings, lists), kept in the cache under ``kind`` and
+    ``parts`` (strings) with the source fingerprint: a later process reads it back instead of
+    computing it. For numbers a model derives from a named choice at run time with sympy (an
+    activation's Gaussian moments), so that a warm process needs no sympy. Stored as JSON, never
+    pickled: what is read back is data. Floats come back bit for bit (JSON keeps their repr)."""
+    import json
+
+    entry = key(kind, *parts)
+    raw = read(kind, entry)
+    if raw is not None:
+        try:
+            return json.loads(raw)
+        except ValueError:  # a damaged entry is a miss
+            pass
+    value = compute()
+    write(kind, entry, json.dumps(value).encode())
+    return value

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .validation import OneOf, ParameterError
+from .validation import FormulaOneOf, ParameterError
 
 __all__ = ["KERNELS", "KernelDomain", "kernel_expr", "kernel_function", "multiplicity",
            "gegenbauer", "sphere_eigenvalues", "taylor_coefficients", "kernel_at_one", "sphere_spectrum",
@@ -113,29 +113,11 @@ def kernel_expr(value) -> sp.Expr:
     return expr
 
 
-class KernelDomain(OneOf):
-    """A named inner-product kernel or a sympy expression h(t)."""
-
-    def __init__(self):
-        super().__init__(tuple(KERNELS))
-
-    def explain(self, name, value) -> str:
-        try:
-            kernel_expr(value)
-        except ParameterError as err:
-            return str(err)
-        return super().explain(name, value)
-
-    def contains(self, value) -> bool:
-        try:
-            kernel_expr(value)
-        except ParameterError:
-            return False
-        return True
-
-    def __str__(self) -> str:
-        return ("one of " + ", ".join(repr(o) for o in self.options)
-                + ", or a sympy expression h(t) in one variable")
+def KernelDomain() -> FormulaOneOf:
+    """The domain of a kernel parameter: a named inner-product kernel or a sympy expression h(t)
+    (read by :func:`kernel_expr`)."""
+    return FormulaOneOf(tuple(KERNELS), reader="asymptotics.kernels:kernel_expr",
+                        formula="a sympy expression h(t) in one variable")
 
 
 @functools.lru_cache(maxsize=64)
@@ -265,8 +247,6 @@ class KernelSeries:
 
 def _signed_logsumexp(logs: np.ndarray, signs: np.ndarray, axis: int = 0):
     """(log|Σ s e^l|, sign, log Σ e^l) along ``axis``, -inf-safe."""
-    from scipy.special import logsumexp
-
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         top = np.max(logs, axis=axis, keepdims=True)
         top = np.where(np.isfinite(top), top, 0.0)

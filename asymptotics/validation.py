@@ -23,6 +23,7 @@ __all__ = [
     "Interval",
     "Integer",
     "OneOf",
+    "FormulaOneOf",
     "Array",
     "param",
     "spec",
@@ -154,6 +155,41 @@ class OneOf:
 
     def __str__(self) -> str:
         return "one of " + ", ".join(repr(o) for o in self.options)
+
+
+@dataclass(frozen=True)
+class FormulaOneOf(OneOf):
+    """A named option, or a formula that ``reader`` accepts (``"module:function"``, imported on
+    first use: this module stays free of sympy, and so does a model's cached declaration; see
+    ``asymptotics._front``). ``formula`` says in words what a formula may be."""
+
+    reader: str = ""
+    formula: str = "a formula"
+
+    def _read(self, value):
+        import importlib
+
+        module, _, name = self.reader.partition(":")
+        return getattr(importlib.import_module(module), name)(value)
+
+    def contains(self, value: Any) -> bool:
+        if isinstance(value, str) and value in self.options:
+            return True
+        try:
+            self._read(value)
+        except ParameterError:
+            return False
+        return True
+
+    def explain(self, name: str, value: Any) -> str:
+        try:
+            self._read(value)
+        except ParameterError as err:
+            return str(err)
+        return super().explain(name, value)
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(repr(o) for o in self.options) + f", or {self.formula}"
 
 
 @dataclass(frozen=True)

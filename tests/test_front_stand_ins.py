@@ -43,6 +43,23 @@ def test_a_lazy_module_imports_on_first_use():
     assert mod.dumps([1]) == "[1]"
 
 
+def test_remembered_values_come_back_bit_for_bit_and_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
+    from asymptotics import cache
+
+    monkeypatch.setenv("ASYMPTOTICS_CACHE_DIR", str(tmp_path / "c"))
+    calls = []
+    value = [0.1 + 0.2, float("inf"), 1e-300]
+
+    def compute():
+        calls.append(1)
+        return value
+
+    assert cache.remember("probe", ("a",), compute) == value
+    assert cache.remember("probe", ("a",), compute) == value and len(calls) == 1  # read back
+    cache.write("probe", cache.key("probe", "a"), b"{not json")
+    assert cache.remember("probe", ("a",), compute) == value and len(calls) == 2
+
+
 def test_which_package_modules_import_sympy_at_import_time():
     # read from the sources: the registry and validation are sympy-free (start-up), the symbolic
     # layer and the shared sympy tables are not
@@ -67,7 +84,11 @@ print(json.dumps({"obs": {k: repr(numpy.asarray(v).tolist()) for k, v in sorted(
 
 # lasso's Params for basis-pursuit, helper kernels and symbol names in glm-bayes; boosting's
 # prepare builds sympy expressions at run time, so its front falls back to the model file
+# random-features: a named activation's moments from cache.remember; gd-least-squares: its
+# Marchenko–Pastur rule lives in asymptotics.integrals, so the stored system names no model file
 CASES = {"basis-pursuit": ({"delta": 0.2, "noise": 1.0}, False),
+         "random-features": ({"psi1": 3.0, "psi2": 3.0, "lam": 1e-3, "activation": "relu"}, False),
+         "gd-least-squares": ({"gamma": 0.5, "time": 20.0, "lam": 0.005, "step": 0.2}, False),
          "glm-bayes": ({"alpha": 2.0, "prior": "gaussian"}, False),
          "boosting": ({"delta": 0.25, "noise": 0.25, "eps": 0.05, "lam": 1.0}, True)}
 

@@ -54,7 +54,7 @@ import numpy as np
 import sympy as sp
 
 from .. import spectra
-from ..integrals import marchenko_pastur_batch
+from ..integrals import FILTER_MAX_TIME_SQRT_GAMMA, filter_order, filter_rule
 from ..symbolic import Average, Bound, ParametricQuadratureSpace, System
 from ..validation import Interval, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
@@ -67,28 +67,8 @@ steps = sp.Symbol("steps", nonnegative=True)  # k = time/step, derived in prepar
 s = sp.Symbol("s", positive=True)  # eigenvalue of X'X/n on the continuous part of the MP law
 
 
-MAX_TIME_SQRT_GAMMA = 2.4e5  # largest time*sqrt(gamma) for which the 4096-point rule is accurate
-
-
-def mp_order(gamma_values, time_values) -> int:
-    """Gauss–MP order for a batch: the exponential filter e^{-2ts} on an interval of length
-    L = 4 sqrt(gamma) has Chebyshev coefficients ~ exp(-k²/(tL)), and the N-point Gauss rule
-    integrates degree 2N - 1, so the error is ~ exp(-2N²/(tL)); N = sqrt(17 t L) + 32 keeps it
-    below 1e-13 (measured: N = 256 gives 5e-13 at t = 1000, gamma = 1)."""
-    t = float(np.max(time_values, initial=0.0))
-    length = 4.0 * np.sqrt(float(np.max(gamma_values, initial=1.0)))
-    order = int(np.ceil(np.sqrt(17.0 * t * length))) + 32
-    return int(min(4096, max(64, 32 * int(np.ceil(order / 32)))))
-
-
-def _mp_rule(gamma, time):
-    return marchenko_pastur_batch(gamma, mp_order(gamma, time)) if gamma.size else (
-        np.empty((0, 64)), np.empty((0, 64)))
-
-
-def _rule(gamma, time):
-    nodes, weights = _mp_rule(gamma, time)
-    return (nodes,), weights
+MAX_TIME_SQRT_GAMMA = FILTER_MAX_TIME_SQRT_GAMMA  # largest time*sqrt(gamma) the rule resolves
+mp_order = filter_order  # Gauss–MP order for e^{-2ts} (see asymptotics.integrals.filter_order)
 
 
 def _precise_rule(scale=1, gamma=None, time=None):
@@ -103,7 +83,7 @@ def _precise_rule(scale=1, gamma=None, time=None):
     return (nodes,), weights
 
 
-MP = ParametricQuadratureSpace("marchenko_pastur", (s,), (gamma, time), _rule, precise=_precise_rule)
+MP = ParametricQuadratureSpace("marchenko_pastur", (s,), (gamma, time), filter_rule, precise=_precise_rule)
 
 _filter = sp.Piecewise((sp.exp(-time * (s + lam)), sp.Eq(step, 0)),
                        ((1 - step * (s + lam)) ** steps, True))

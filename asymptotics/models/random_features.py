@@ -53,10 +53,12 @@ model: use ``linear-random-features``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
+from .. import cache
 from ..activations import ActivationDomain, activation
 from ..symbolic import System, Unknown
 from ..validation import Interval, param, ParameterError, Parameters
@@ -135,6 +137,25 @@ SYSTEM = System(
 )
 
 
+class _Moments(NamedTuple):
+    mu1: float
+    mustar: float
+    mustar2: float
+
+
+def _moments(value) -> list:
+    coef = activation(value).coefficients()
+    return [float(coef.mu1), float(coef.mustar), float(coef.mustar2)]
+
+
+def _moments_of(value) -> list:
+    """(mu1, mustar, mustar²) of the activation; a named one's are kept in the code cache, as
+    computing them needs sympy (a warm process then validates and prepares without it)."""
+    if isinstance(value, str):
+        return cache.remember("activation-moments", (value,), lambda: _moments(value))
+    return _moments(value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Params(Parameters):
     """Mei–Montanari random features ridge regression; N/d -> psi1, n/d -> psi2."""
@@ -152,7 +173,7 @@ class Params(Parameters):
                                doc="activation: a name or a sympy expression in one variable")
 
     def check(self):
-        coef = activation(self.activation).coefficients()
+        coef = _Moments(*_moments_of(self.activation))
         if not coef.mustar2 > 0:
             raise ParameterError(
                 f"random-features: parameter 'activation' must have a nonlinear part (mustar² = "
@@ -161,7 +182,7 @@ class Params(Parameters):
 
 
 def prepare(p: Params) -> dict:
-    coef = activation(p.activation).coefficients()
+    coef = _Moments(*_moments_of(p.activation))
     return {"mu1": coef.mu1, "mustar": coef.mustar}
 
 

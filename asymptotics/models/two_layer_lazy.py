@@ -59,7 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..integrals import marchenko_pastur_batch
+from .. import cache
+from ..integrals import filter_rule_lazy
 from ..symbolic import Average, ParametricQuadratureSpace, System
 from ..validation import Interval, ParameterError, param
 from . import _two_layer as tl
@@ -69,15 +70,6 @@ from .gd_least_squares import MAX_TIME_SQRT_GAMMA, mp_order
 alpha, time, init_scale, signal, noise = sp.symbols("alpha time init_scale signal noise", nonnegative=True)
 mu1, dsq, target_mu1 = sp.symbols("mu1 dsq target_mu1", real=True)  # from the tables (prepare)
 s = sp.Symbol("s", positive=True)  # eigenvalue of X'X/n on the continuous part of the MP law
-
-
-def _rule(alpha, time, init_scale):
-    gamma = 1.0 / np.asarray(alpha, float)
-    eff = np.asarray(time, float) * np.asarray(init_scale, float) ** 2  # mu1² <= 1 for the tables
-    if not gamma.size:
-        return (np.empty((0, 64)),), np.empty((0, 64))
-    nodes, weights = marchenko_pastur_batch(gamma, mp_order(gamma, eff))
-    return (nodes,), weights
 
 
 def _precise_rule(scale=1, alpha=None, time=None, init_scale=None):
@@ -93,7 +85,7 @@ def _precise_rule(scale=1, alpha=None, time=None, init_scale=None):
     return (nodes,), weights
 
 
-MP = ParametricQuadratureSpace("marchenko_pastur_lazy", (s,), (alpha, time, init_scale), _rule,
+MP = ParametricQuadratureSpace("marchenko_pastur_lazy", (s,), (alpha, time, init_scale), filter_rule_lazy,
                                precise=_precise_rule)
 
 gamma = 1 / alpha
@@ -148,9 +140,16 @@ class Params(tl.NetworkParams):
                                  f"time={float(np.max(t))!r}")
 
 
+def _numbers(activation: str, target: str) -> list:
+    nb = tl.numbers(activation, target)
+    return [float(nb.mu1), float(nb.dsq), float(nb.target_mu1)]
+
+
 def prepare(p) -> dict:
-    nb = tl.numbers(p.activation, p.target)
-    return {"mu1": nb.mu1, "dsq": nb.dsq, "target_mu1": nb.target_mu1}
+    # kept in the code cache: computing them compiles the activation with sympy
+    mu1_v, dsq_v, target_v = cache.remember("network-numbers", (p.activation, p.target),
+                                            lambda: _numbers(p.activation, p.target))
+    return {"mu1": mu1_v, "dsq": dsq_v, "target_mu1": target_v}
 
 
 def kappa_value(activation: str, alpha_value: float) -> float:
