@@ -40,7 +40,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from flint import acb, arb, ctx, fmpq, fmpz
 
-from .symbolic.nodes import (Average, ParametricQuadratureSpace, ParamSpace, QuadratureSpace, Space,
+from .symbolic.nodes import (ParametricQuadratureSpace, ParamSpace, QuadratureSpace, Space,
                              averages_in)
 
 __all__ = ["arb", "working_precision", "bits_for", "constant", "lambdify", "ArbKernel", "space_rule",

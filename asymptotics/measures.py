@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import sympy as sp
 
-from . import vocabulary
-from .codegen import Kernel
+from . import cache
 from .integrals import gauss_hermite
-from .symbolic import ndtr as _ndtr_sym
+from .runtime import NamedKernel
 from .validation import ParameterError
+
+# Sympy stays out of this module's import and of its numeric functions in a warm process: the
+# sympy forms (of the vocabulary, the layouts, the activations) are read inside the ``build``
+# functions of NamedKernels and ``cache.remember`` computations, which run only on a cold cache.
 
 __all__ = ["GLMSpec", "glm_spec", "selection_rates", "psd_cholesky", "test_loss_classification",
            "test_loss_regression", "test_loss_mixture", "mixture_error", "teacher_student_errors",
@@ -50,12 +52,11 @@ class GLMSpec:
     linear_loss: bool = False  # ℓ'' = 1 (square loss): the mixture at b = 1 is exact linear algebra
 
 
-def glm_spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value: float = 0.1,
-             model: str = "") -> GLMSpec:
-    """The numeric GLMSpec of a vocabulary loss and teacher: ``(ℓ, ℓ', ℓ'')`` in the prediction
-    and the labels ``y = φ(h*, ε)``. Non-smooth losses are mollified with ``smoothing_value``
-    (0: the exact loss, whose ℓ'' misses the kink's mass; for simulations)."""
-    where = f"{model}: " if model else ""
+def _loss_traits(loss: str, teacher: str, where: str) -> dict:
+    """What a GLMSpec needs to know of a vocabulary loss and teacher besides their forms (the names
+    are checked here: the computation behind the remembered value)."""
+    from . import vocabulary
+
     if loss not in vocabulary.LOSSES:
         raise ParameterError(f"{where}parameter 'loss' must be one of "
                              f"{', '.join(map(repr, vocabulary.LOSSES))}; got {loss!r}")
@@ -63,12 +64,48 @@ def glm_spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value:
         raise ParameterError(f"{where}parameter 'teacher' must be one of "
                              f"{', '.join(map(repr, vocabulary.TEACHERS))}; got {teacher!r}")
     declared = vocabulary.LOSSES[loss]
-    exact = declared.mollified is not None and float(smoothing_value) == 0.0
-    ell = declared.pointwise(smoothing=not exact)
+    return {"mollified": declared.mollified is not None, "square": declared.regression is not None,
+            "classification": bool(vocabulary.TEACHERS[teacher].classification)}
+
+
+def loss_traits(loss: str, teacher: str = "sign", model: str = "") -> dict:
+    """``mollified`` (a non-smooth loss with a smooth version), ``square`` (a regression form:
+    the square loss) and ``classification`` (±1 labels) of a vocabulary loss and teacher; a
+    ParameterError for a name the vocabulary does not have."""
+    where = f"{model}: " if model else ""
+    return cache.remember("loss-traits", (str(loss), str(teacher)),
+                          lambda: _loss_traits(str(loss), str(teacher), where))
+
+
+def _glm_loss_kernel(loss: str, smooth: bool):
+    import sympy as sp
+
+    from . import vocabulary
+    from .codegen import Kernel
+
+    ell = vocabulary.LOSSES[loss].pointwise(smoothing=smooth)
     d1 = sp.diff(ell, vocabulary.H)
-    kernel = Kernel([ell, d1, sp.diff(d1, vocabulary.H)], (vocabulary.Y, vocabulary.H, vocabulary.SMOOTHING))
+    return Kernel([ell, d1, sp.diff(d1, vocabulary.H)], (vocabulary.Y, vocabulary.H, vocabulary.SMOOTHING))
+
+
+def _glm_teacher_kernel(teacher: str):
+    from . import vocabulary
+    from .codegen import Kernel
+
+    return Kernel([vocabulary.TEACHERS[teacher].label], (vocabulary.HSTAR, vocabulary.EPS, vocabulary.NOISE))
+
+
+def glm_spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value: float = 0.1,
+             model: str = "") -> GLMSpec:
+    """The numeric GLMSpec of a vocabulary loss and teacher: ``(ℓ, ℓ', ℓ'')`` in the prediction
+    and the labels ``y = φ(h*, ε)``. Non-smooth losses are mollified with ``smoothing_value``
+    (0: the exact loss, whose ℓ'' misses the kink's mass; for simulations)."""
+    traits = loss_traits(loss, teacher, model)
+    exact = traits["mollified"] and float(smoothing_value) == 0.0
+    smooth = not exact
+    kernel = NamedKernel("glm-loss", (loss, smooth), lambda: _glm_loss_kernel(loss, smooth))
     eps_value = float(smoothing_value)
-    label = Kernel([vocabulary.TEACHERS[teacher].label], (vocabulary.HSTAR, vocabulary.EPS, vocabulary.NOISE))
+    label = NamedKernel("glm-teacher", (teacher,), lambda: _glm_teacher_kernel(teacher))
 
     def loss_fn(yv, hv):
         shape = np.shape(hv)
@@ -80,9 +117,9 @@ def glm_spec(loss: str, teacher: str, noise_value: float = 0.0, smoothing_value:
     def teacher_fn(hs, ev):
         return label({"hstar": hs, "eps": ev, "noise": np.full(hs.shape, noise_value)})[0].copy()
 
-    square = declared.regression is not None
-    return GLMSpec(loss_fn, teacher_fn, classification=vocabulary.TEACHERS[teacher].classification,
-                   exact_linear=(square and not vocabulary.TEACHERS[teacher].classification),
+    square = traits["square"]
+    return GLMSpec(loss_fn, teacher_fn, classification=traits["classification"],
+                   exact_linear=(square and not traits["classification"]),
                    name=loss if not exact else f"{loss}(exact)", linear_loss=square)
 
 
@@ -182,44 +219,77 @@ def teacher_student_errors(spec: GLMSpec, c, m, rho: float, noise: float):
 
 
 # -- Gaussian-mixture layouts with a k-field predictor (decoupled-descent and its twin) ---------------
-#: field symbols h_1, h_2 of a predictor reading Θ'x/sqrt(d), and the conditional law of the last one
-MIX_FIELDS = sp.symbols("h1 h2", real=True)
-MIX_CMEAN, MIX_CSD = sp.Symbol("cmean", real=True), sp.Symbol("csd", positive=True)
 MIXTURE_LOSSES = ("logistic", "square")  # smooth margin losses of the vocabulary
 
 
 @dataclass(frozen=True)
 class MixtureLayout:
     """Clusters (mean coefficients U_c on r orthogonal directions, labels, probabilities) and the
-    predictor f(h_1..h_k) that classifies them; ``conditional_error`` = P(y f(h) < 0 | h_1..h_{k-1})
-    for h_k ~ N(cmean, csd²) in sympy. Clusters come in mirror pairs (c, c + C/2) with
-    U_{c'} = -U_c and ℓ_{c'}(-h) = ℓ_c(h), so integrating the first half with doubled weights is
-    exact (``MixtureFunctions.half``)."""
+    k fields of the predictor that classifies them (its sympy form and the conditional error are
+    :func:`mixture_forms`). Clusters come in mirror pairs (c, c + C/2) with U_{c'} = -U_c and
+    ℓ_{c'}(-h) = ℓ_c(h), so integrating the first half with doubled weights is exact
+    (``MixtureFunctions.half``)."""
 
     k: int
     means: tuple
     labels: tuple
     probs: tuple
-    predictor: sp.Expr
-    conditional_error: sp.Expr
     doc: str = ""
 
 
-_h1, _h2 = MIX_FIELDS
-_ylab = vocabulary.Y
 MIXTURE_LAYOUTS = {
     "two-clusters": MixtureLayout(
-        k=1, means=((1.0,), (-1.0,)), labels=(1.0, -1.0), probs=(0.5, 0.5), predictor=_h1,
-        conditional_error=_ndtr_sym(-_ylab * MIX_CMEAN / MIX_CSD),
+        k=1, means=((1.0,), (-1.0,)), labels=(1.0, -1.0), probs=(0.5, 0.5),
         doc="clusters ±v, y = ±1; perceptron f = h"),
     "xor": MixtureLayout(
         k=2, means=((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)), labels=(1.0, -1.0, 1.0, -1.0),
-        probs=(0.25, 0.25, 0.25, 0.25), predictor=_h1 ** 2 - _h2 ** 2,
-        # y = +1 errs iff |h2| > |h1|, y = -1 iff |h2| < |h1|; h2 | h1 ~ N(cmean, csd²)
-        conditional_error=(1 - _ylab) / 2 + _ylab * (_ndtr_sym((MIX_CMEAN - sp.Abs(_h1)) / MIX_CSD)
-                                                     + _ndtr_sym((-MIX_CMEAN - sp.Abs(_h1)) / MIX_CSD)),
+        probs=(0.25, 0.25, 0.25, 0.25),
         doc="clusters ±v1 (y = +1), ±v2 (y = -1); quadratic network f = h1² - h2²"),
 }
+
+
+def mixture_forms(data: str) -> dict:
+    """The sympy forms of a layout: ``fields`` (h_1..h_k), ``label`` y, ``predictor`` f(h),
+    ``conditional_error`` = P(y f(h) < 0 | h_1..h_{k-1}) for h_k ~ N(cmean, csd²) with the symbols
+    ``cmean``, ``csd``."""
+    import sympy as sp
+
+    from . import vocabulary
+    from .symbolic import ndtr
+
+    h1, h2 = sp.symbols("h1 h2", real=True)
+    cmean, csd = sp.Symbol("cmean", real=True), sp.Symbol("csd", positive=True)
+    y = vocabulary.Y
+    if data == "two-clusters":
+        fields, predictor, cond = (h1,), h1, ndtr(-y * cmean / csd)
+    elif data == "xor":
+        # y = +1 errs iff |h2| > |h1|, y = -1 iff |h2| < |h1|; h2 | h1 ~ N(cmean, csd²)
+        fields, predictor = (h1, h2), h1 ** 2 - h2 ** 2
+        cond = (1 - y) / 2 + y * (ndtr((cmean - sp.Abs(h1)) / csd) + ndtr((-cmean - sp.Abs(h1)) / csd))
+    else:
+        raise ParameterError(f"parameter 'data' must be one of {', '.join(map(repr, MIXTURE_LAYOUTS))}; "
+                             f"got {data!r}")
+    return {"fields": fields, "label": y, "predictor": predictor, "conditional_error": cond,
+            "cmean": cmean, "csd": csd}
+
+
+def _mixture_kernel(data: str, loss: str, role: str):
+    import sympy as sp
+
+    from . import vocabulary
+    from .codegen import Kernel
+
+    f = mixture_forms(data)
+    hs, y = f["fields"], f["label"]
+    ell = vocabulary.LOSSES[loss].margin.xreplace({vocabulary.U: y * f["predictor"]})
+    grad = [sp.diff(ell, a) for a in hs]
+    if role == "derivatives":
+        return Kernel([ell, *grad, *(sp.diff(g, b) for g in grad for b in hs)], (*hs, y))
+    if role == "gradient":
+        return Kernel(grad, (*hs, y))
+    if role == "error":
+        return Kernel([sp.Heaviside(-y * f["predictor"], sp.S.Half)], (*hs, y))
+    return Kernel([f["conditional_error"]], (*hs[:-1], f["cmean"], f["csd"], y))
 
 
 @dataclass(frozen=True)
@@ -257,14 +327,17 @@ class MixtureFunctions:
         lay = self.layout
         idx = range(len(lay.probs) // 2)
         sub = MixtureLayout(lay.k, tuple(lay.means[i] for i in idx), tuple(lay.labels[i] for i in idx),
-                            tuple(2 * lay.probs[i] for i in idx), lay.predictor, lay.conditional_error, lay.doc)
+                            tuple(2 * lay.probs[i] for i in idx), lay.doc)
         return MixtureFunctions(sub, self.loss, self.derivatives, self.gradient, self.error,
                                 self.conditional_error)
 
 
-def _mix_args(hs, hv, yv):
+_FIELD_NAMES = ("h1", "h2")
+
+
+def _mix_args(names, hv, yv):
     hv = np.asarray(hv, float)
-    vals = {s.name: np.ascontiguousarray(hv[:, j]) for j, s in enumerate(hs)}
+    vals = {name: np.ascontiguousarray(hv[:, j]) for j, name in enumerate(names)}
     vals["y"] = np.broadcast_to(np.asarray(yv, float), (hv.shape[0],))
     return vals
 
@@ -285,15 +358,11 @@ def mixture_functions(data: str, loss: str) -> MixtureFunctions:
         raise ParameterError(f"parameter 'loss' must be one of {', '.join(map(repr, MIXTURE_LOSSES))}; "
                              f"got {loss!r}")
     lay = MIXTURE_LAYOUTS[data]
-    hs = MIX_FIELDS[: lay.k]
-    ell = vocabulary.LOSSES[loss].margin.xreplace({vocabulary.U: _ylab * lay.predictor})
-    grad = [sp.diff(ell, a) for a in hs]
-    hess = [sp.diff(g, b) for g in grad for b in hs]
     k = lay.k
-    deriv = Kernel([ell, *grad, *hess], (*hs, _ylab))
-    gradk = Kernel(grad, (*hs, _ylab))
-    err = Kernel([sp.Heaviside(-_ylab * lay.predictor, sp.S.Half)], (*hs, _ylab))
-    cond = Kernel([lay.conditional_error], (*hs[:-1], MIX_CMEAN, MIX_CSD, _ylab))
+    hs = _FIELD_NAMES[:k]
+    deriv, gradk, err, cond = (NamedKernel("mixture", (data, loss, role),
+                                           lambda role=role: _mixture_kernel(data, loss, role))
+                               for role in ("derivatives", "gradient", "error", "conditional"))
 
     def derivatives(hv, yv):
         res = deriv(_mix_args(hs, hv, yv))
@@ -378,17 +447,26 @@ def mixture_expectations(fns: MixtureFunctions, means, cov, order: int | None = 
 
 
 # -- two-layer networks: odd activations and single-index targets (two-layer-* and their twin) --------
-NET_X = sp.Symbol("x", real=True)
-
-#: odd activations σ(x) of the two-layer models (σ' by differentiation)
-NETWORK_ACTIVATIONS = {"tanh": sp.tanh(NET_X), "erf": sp.erf(NET_X), "linear": NET_X}
+#: odd activations σ(x) of the two-layer models (σ' by differentiation); sympy forms: network_forms
+NETWORK_ACTIVATIONS = ("tanh", "erf", "linear")
 
 #: single-index targets φ(z) before normalization to unit power
-SINGLE_INDEX_TARGETS = {
-    "linear": NET_X,
-    "tanh": sp.tanh(2 * NET_X),
-    "cubic": NET_X ** 3 - 3 * NET_X,  # He_3: information exponent 3, no linear part
-}
+SINGLE_INDEX_TARGETS = ("linear", "tanh", "cubic")
+
+
+def network_forms() -> tuple:
+    """(x, {activation: σ(x)}, {target: φ(x)}): the sympy forms of :data:`NETWORK_ACTIVATIONS`
+    and :data:`SINGLE_INDEX_TARGETS` (targets before normalization)."""
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    activations = {"tanh": sp.tanh(x), "erf": sp.erf(x), "linear": x}
+    targets = {
+        "linear": x,
+        "tanh": sp.tanh(2 * x),
+        "cubic": x ** 3 - 3 * x,  # He_3: information exponent 3, no linear part
+    }
+    return x, activations, targets
 
 
 @dataclass(frozen=True)
@@ -405,18 +483,49 @@ class NetworkNumbers:
 _NET_CACHE: dict = {}
 
 
-def network_numbers(activation: str, target: str) -> NetworkNumbers:
+def _check_network(activation: str, target: str) -> None:
+    for name, table, what in ((activation, NETWORK_ACTIVATIONS, "activation"),
+                              (target, SINGLE_INDEX_TARGETS, "target")):
+        if name not in table:
+            raise ParameterError(f"parameter '{what}' must be one of {', '.join(map(repr, table))}; "
+                                 f"got {name!r}")
+
+
+def _network_numbers(activation: str, target: str) -> list:
+    import sympy as sp
+
     from .activations import activation as make
 
+    x, activations, targets = network_forms()
+    sig = activations[activation]
+    coef = make(sig).coefficients()
+    dcoef = make(sp.diff(sig, x)).coefficients()
+    tcoef = make(targets[target]).coefficients()
+    norm = float(np.sqrt(tcoef.second))
+    return [float(coef.mu1), float(dcoef.second), float(tcoef.mu1 / norm), norm]
+
+
+def network_numbers(activation: str, target: str) -> NetworkNumbers:
+    """The :class:`NetworkNumbers` of a pair (computed once with sympy, then read from the cache)."""
     key = ("numbers", activation, target)
     if key not in _NET_CACHE:
-        sig = NETWORK_ACTIVATIONS[activation]
-        coef = make(sig).coefficients()
-        dcoef = make(sp.diff(sig, NET_X)).coefficients()
-        tcoef = make(SINGLE_INDEX_TARGETS[target]).coefficients()
-        norm = float(np.sqrt(tcoef.second))
-        _NET_CACHE[key] = NetworkNumbers(coef.mu1, dcoef.second, tcoef.mu1 / norm, norm)
+        _check_network(activation, target)
+        values = cache.remember("network-numbers", (activation, target),
+                                lambda: _network_numbers(activation, target))
+        _NET_CACHE[key] = NetworkNumbers(*values)
     return _NET_CACHE[key]
+
+
+def _network_kernel(activation: str, target: str, role: str, norm: float):
+    import sympy as sp
+
+    from .codegen import Kernel
+
+    x, activations, targets = network_forms()
+    if role == "activation":
+        sig = activations[activation]
+        return Kernel([sig, sp.diff(sig, x), sp.diff(sig, x, 2)], (x,))
+    return Kernel([targets[target] / norm], (x,))
 
 
 def network_functions(activation: str, target: str):
@@ -425,15 +534,12 @@ def network_functions(activation: str, target: str):
     key = ("functions", activation, target)
     if key in _NET_CACHE:
         return _NET_CACHE[key]
-    for name, table, what in ((activation, NETWORK_ACTIVATIONS, "activation"),
-                              (target, SINGLE_INDEX_TARGETS, "target")):
-        if name not in table:
-            raise ParameterError(f"parameter '{what}' must be one of {', '.join(map(repr, table))}; "
-                                 f"got {name!r}")
-    sig = NETWORK_ACTIVATIONS[activation]
+    _check_network(activation, target)
     nb = network_numbers(activation, target)
-    act = Kernel([sig, sp.diff(sig, NET_X), sp.diff(sig, NET_X, 2)], (NET_X,))
-    tgt = Kernel([SINGLE_INDEX_TARGETS[target] / nb.target_norm], (NET_X,))
+    act = NamedKernel("network-activation", (activation,),
+                      lambda: _network_kernel(activation, target, "activation", nb.target_norm))
+    tgt = NamedKernel("network-target", (target, repr(nb.target_norm)),
+                      lambda: _network_kernel(activation, target, "target", nb.target_norm))
 
     def sigma(u):
         u = np.asarray(u, float)

@@ -233,8 +233,6 @@ class Outcome:
 
     def to_frame(self):
         """A tidy pandas DataFrame (one row per point), metadata in ``frame.attrs``."""
-        import pandas as pd
-
         frame = fast_frame(self._columns())
         frame.attrs.update(self._attrs())
         return frame

@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 import threading
 import weakref
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import mpmath as mp
 import numpy as np

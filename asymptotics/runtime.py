@@ -10,7 +10,8 @@ holds what those functions are once generated, in a form that is stored on disk 
 - the numeric side of a summation space (:class:`ParamRule`, :class:`FixedRule`,
   :class:`ParametricRule`): where the nodes and weights of an ``Average`` come from;
 - :class:`KernelCode`: a batch of expressions with their averages lowered to weighted sums (the
-  numeric part of :class:`asymptotics.codegen.Kernel`);
+  numeric part of :class:`asymptotics.codegen.Kernel`); :class:`NamedKernel`: the code of a Kernel
+  that run-time code builds from a named choice (a loss, an activation), found by that name;
 - :class:`NumericSystem`: what the solvers see of a :class:`~asymptotics.symbolic.System`: sizes,
   bounds and kernels (residual + Jacobian, fixed-point map, guess, observables, ...), each kernel
   loaded from the cache or generated on first use;
@@ -34,7 +35,7 @@ import numpy as np
 
 from . import cache
 
-__all__ = ["GeneratedFunction", "ParamRule", "FixedRule", "ParametricRule", "KernelCode",
+__all__ = ["GeneratedFunction", "ParamRule", "FixedRule", "ParametricRule", "KernelCode", "NamedKernel",
            "NumericSystem", "SystemMeta", "BoundInfo", "load_system"]
 
 
@@ -359,6 +360,47 @@ def _space_sums(rule, fn, count: int, args, values, batch: int, scalars) -> list
                 else:
                     o[start:stop] += np.einsum("bk,k->b", v, w)
     return out
+
+
+class NamedKernel:
+    """The numpy code of a :class:`~asymptotics.codegen.Kernel` known by a name: ``kind`` and
+    ``parts`` (strings: the choices it is built from, e.g. a loss and a teacher).
+
+    Run-time code that builds a Kernel from a named choice (a loss of the vocabulary, an
+    activation) would import sympy in every process. Instead, the first process calls ``build()``
+    (which may import sympy and returns the Kernel), generates its code and records the Kernel's
+    key under the name (with the source fingerprint, like every cache key); later processes read
+    the key and load the generated code without sympy. Without a cache (or after ``clear_cache``)
+    it builds again: slower, never different. Called like the Kernel (``values, u, batch``)."""
+
+    __slots__ = ("kind", "parts", "_build", "_code", "_lock")
+    _LOADED: dict = {}  # cache entry -> KernelCode, for this process (entries carry the fingerprint)
+
+    def __init__(self, kind: str, parts: tuple, build: Callable[[], Any]):
+        self.kind, self.parts, self._build = kind, tuple(str(p) for p in parts), build
+        self._code = None
+        self._lock = threading.Lock()
+
+    def code(self) -> KernelCode:
+        with self._lock:
+            if self._code is None:
+                entry = cache.key("named-kernel", self.kind, *self.parts)
+                code = NamedKernel._LOADED.get(entry)
+                if code is None:
+                    raw = cache.read("named-kernel", entry)
+                    if raw is not None:
+                        code = loads(cache.read("kernel", raw.decode("ascii", "replace") + "-numpy"))
+                if not isinstance(code, KernelCode):
+                    kernel = self._build()
+                    code = kernel.code("numpy")  # generated and stored under the Kernel's own key
+                    cache.write("named-kernel", entry, kernel.key.encode("ascii"))
+                NamedKernel._LOADED[entry] = code
+                self._code = code
+        return self._code
+
+    def __call__(self, values: Mapping[str, np.ndarray], u: np.ndarray | None = None,
+                 batch: int | None = None) -> list[np.ndarray]:
+        return self.code()(values, u, batch)
 
 
 def dumps(obj) -> bytes | None:

@@ -3,7 +3,6 @@ interpolation limit (isotropic and spiked), early stopping, and Monte Carlo agre
 
 import numpy as np
 import pytest
-from scipy import stats
 
 import asymptotics as asy
 from asymptotics.simulate.boosting import (l2_boosting_steps, lasso_path, path_observables,

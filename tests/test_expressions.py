@@ -1,7 +1,6 @@
 """The safe formula parser: no input evaluates Python; misspellings get a did-you-mean; formulas
 outside an activation's or a kernel's class are refused; nt-ridge with sign/step works."""
 
-import os
 
 import numpy as np
 import pytest

@@ -66,8 +66,9 @@ def test_which_package_modules_import_sympy_at_import_time():
     assert not _front._imports_sympy("asymptotics.models._registry")
     assert not _front._imports_sympy("asymptotics.validation")
     assert not _front._imports_sympy("asymptotics.runtime")
+    assert not _front._imports_sympy("asymptotics.measures")  # its kernels are NamedKernels
     assert _front._imports_sympy("asymptotics.symbolic.nodes")
-    assert _front._imports_sympy("asymptotics.measures")
+    assert _front._imports_sympy("asymptotics.vocabulary")
     assert _front._imports_sympy("asymptotics.models.lasso")
 
 
@@ -85,11 +86,20 @@ print(json.dumps({"obs": {k: repr(numpy.asarray(v).tolist()) for k, v in sorted(
 # lasso's Params for basis-pursuit, helper kernels and symbol names in glm-bayes; boosting's
 # prepare builds sympy expressions at run time, so its front falls back to the model file
 # random-features: a named activation's moments from cache.remember; gd-least-squares: its
-# Marchenko–Pastur rule lives in asymptotics.integrals, so the stored system names no model file
+# Marchenko–Pastur rule lives in asymptotics.integrals, so the stored system names no model file;
+# the DMFT models: their losses, teachers, mixture layouts, activations and ξ are NamedKernels
+# (asymptotics.runtime), found by name in the cache, and so is spiked-wigner's scan of its prior
 CASES = {"basis-pursuit": ({"delta": 0.2, "noise": 1.0}, False),
          "random-features": ({"psi1": 3.0, "psi2": 3.0, "lam": 1e-3, "activation": "relu"}, False),
          "gd-least-squares": ({"gamma": 0.5, "time": 20.0, "lam": 0.005, "step": 0.2}, False),
          "glm-bayes": ({"alpha": 2.0, "prior": "gaussian"}, False),
+         "dmft-glm": ({"alpha": 2.0, "time": 1.0, "step": 0.25, "loss": "hinge", "teacher": "sign",
+                       "batch": 0.5, "paths": 100}, False),
+         "decoupled-descent": ({"variant": "gd-step", "data": "xor", "alpha": 2.0, "iteration": 3, "step": 0.2,
+                                "noise": 0.5, "lam": 0.1}, False),
+         "spherical-spin": ({"p": 3, "temperature": 0.0, "time": 1.0, "dt": 0.05}, False),
+         "two-layer-population": ({"time": 1.0, "noise": 0.25, "activation": "erf"}, False),
+         "spiked-wigner": ({"snr": 1.5, "prior": "sparse-rademacher", "eps": 0.2}, False),
          "boosting": ({"delta": 0.25, "noise": 0.25, "eps": 0.05, "lam": 1.0}, True)}
 
 

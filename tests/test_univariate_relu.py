@@ -226,12 +226,6 @@ def test_contribution_tail_drives_the_catastrophic_growth():
         assert 2 * c2 - c1 == pytest.approx(theory, abs=tol)
 
 
-def _min_norm_excess(rng, design, n, p):
-    x = ur.design_points(rng, design, n)
-    f = ur.min_norm_interpolant(x, rng.standard_normal(n))
-    return f.lp_distance(p, x[0], x[-1]) / (x[-1] - x[0])
-
-
 @pytest.mark.slow
 def test_min_norm_growth_and_tempered_regimes():
     # Medians over 40 trials (the means do not exist for p >= 2). p = 3: log-median slope 0.5 per

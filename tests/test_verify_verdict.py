@@ -1,13 +1,11 @@
 """Verdict objects, reports and the CLI's exit codes."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from asymptotics.cli import main
-from asymptotics.verify import EXIT_CODES, Status, Verdict, value
+from asymptotics.verify import EXIT_CODES, Status, value
 from asymptotics.verify import report
 
 

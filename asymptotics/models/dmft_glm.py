@@ -67,7 +67,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import vocabulary
+from .. import measures, vocabulary
 from ..measures import glm_spec
 from ..validation import Integer, Interval, OneOf, param, ParameterError, Parameters, whole_steps
 from ._registry import Model, Reference, Variant, register
@@ -179,8 +179,8 @@ def _method(method, name):
 
 def theory_spec(loss, teacher, noise_value, smoothing_value, name):
     """:func:`spec` for the DMFT: a non-smooth loss (the hinge) needs a positive smoothing."""
-    declared = vocabulary.LOSSES.get(loss)
-    if declared is not None and declared.mollified is not None and not float(smoothing_value) > 0:
+    # loss_traits: read from the code cache (no sympy in a warm process), names checked on a miss
+    if measures.loss_traits(loss, teacher, name)["mollified"] and not float(smoothing_value) > 0:
         raise ParameterError(
             f"{name}: the DMFT of the {loss} loss needs parameter 'smoothing' > 0 (the mollifier "
             f"width; the exact loss is its limit smoothing -> 0, see the conventions); got "

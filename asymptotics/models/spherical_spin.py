@@ -129,11 +129,18 @@ class Params(Parameters):
                       "(numerical; error O(dt²); unused by the p = 2 closed form)", symbol="Δt")
 
 
-def _xi_numeric(p: int):
+def _xi_kernel(p: int):
     from ..codegen import Kernel
 
     d1 = sp.diff(xi(p), q)
-    kernel = Kernel([d1, sp.diff(d1, q)], (q,))
+    return Kernel([d1, sp.diff(d1, q)], (q,))
+
+
+def _xi_numeric(p: int):
+    """(ξ'(q), ξ''(q)) as numpy code, found by p in the code cache (sympy only on a cold cache)."""
+    from ..runtime import NamedKernel
+
+    kernel = NamedKernel("pspin-xi", (p,), lambda: _xi_kernel(p))
 
     def fn(values):
         v = np.asarray(values, dtype=float)

@@ -153,18 +153,27 @@ def system_for(p) -> System:
     return _system(_bayes.prior_key(p), tuple(_bayes.components_for(p)))
 
 
-@functools.lru_cache(maxsize=64)
-def _curve_kernel(prior_key, comps):
+def _curve_kernel_of(comps):
     from ..codegen import Kernel
 
     ch = _bayes.scalar_channel(list(comps), g)
     return Kernel([ch["overlap"], ch["psi"], ch["second_moment"]], (g, eps, prior_var))
 
 
+def _curve_kernel(p):
+    """m, psi, rho of the prior as functions of gamma: numpy code found in the code cache by the
+    prior's identity (its sympy channel is built on a cold cache only)."""
+    from ..runtime import NamedKernel
+
+    parts = tuple(x.hex() if isinstance(x, bytes) else x for x in _bayes.prior_key(p))
+    return NamedKernel("spiked-wigner-curve", parts,
+                       lambda: _curve_kernel_of(tuple(_bayes.components_for(p))))
+
+
 def scan(p, eps_value: float, var_value: float, top: float):
     """(gamma grid, m, psi, rho) on a geometric grid from 1e-9 to ``top``."""
     grid = np.geomspace(1e-9, max(top, 4.0), 1500)
-    kern = _curve_kernel(_bayes.prior_key(p), tuple(_bayes.components_for(p)))
+    kern = _curve_kernel(p)
     m, psi, rho = kern({"gamma": grid, "eps": np.full(grid.size, eps_value),
                         "prior_var": np.full(grid.size, var_value)})
     return grid, np.asarray(m), np.asarray(psi), float(np.asarray(rho).ravel()[0])

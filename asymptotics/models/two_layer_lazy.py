@@ -59,7 +59,6 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .. import cache
 from ..integrals import filter_rule_lazy
 from ..symbolic import Average, ParametricQuadratureSpace, System
 from ..validation import Interval, ParameterError, param
@@ -140,16 +139,10 @@ class Params(tl.NetworkParams):
                                  f"time={float(np.max(t))!r}")
 
 
-def _numbers(activation: str, target: str) -> list:
-    nb = tl.numbers(activation, target)
-    return [float(nb.mu1), float(nb.dsq), float(nb.target_mu1)]
-
-
 def prepare(p) -> dict:
-    # kept in the code cache: computing them compiles the activation with sympy
-    mu1_v, dsq_v, target_v = cache.remember("network-numbers", (p.activation, p.target),
-                                            lambda: _numbers(p.activation, p.target))
-    return {"mu1": mu1_v, "dsq": dsq_v, "target_mu1": target_v}
+    # tl.numbers keeps them in the code cache: computing them compiles the activation with sympy
+    nb = tl.numbers(p.activation, p.target)
+    return {"mu1": nb.mu1, "dsq": nb.dsq, "target_mu1": nb.target_mu1}
 
 
 def kappa_value(activation: str, alpha_value: float) -> float:

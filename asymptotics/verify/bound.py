@@ -507,7 +507,6 @@ def theta(model, observable: str, reference: str, *, over: Mapping[str, tuple],
     ``constants=(c1, c2)`` the certified bounds ``c1 <= ratio <= c2``."""
     ratio = f"({observable})/({reference})"
     lo_p = _Problem(model, ratio, over, fixed, tie)
-    hi_p = _Problem(model, ratio, over, fixed, tie, sign=-1)
     with np.errstate(all="ignore"):
         g = _grid(lo_p.over, grid_points if len(over) == 1 else 41)
         vals = lo_p.floats(g)

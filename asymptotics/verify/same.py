@@ -20,9 +20,8 @@ REFUTED: the formulations differ as written).
 from __future__ import annotations
 
 import itertools
-import math
 import random
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import mpmath as mp
 import sympy as sp
@@ -31,7 +30,7 @@ from .. import balls, exact as _exact
 from ._text import read
 from ..balls import arb, working_precision
 from ..validation import ParameterError
-from .value import Evaluator, digits_between
+from .value import Evaluator
 from .verdict import Status, Verdict, number_text
 
 __all__ = ["same", "candidate_maps"]

@@ -24,12 +24,11 @@ import math
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
-import numpy as np
 import sympy as sp
 
 from .. import balls, exact as _exact, precision
 from ._text import read
-from ..balls import arb, working_precision
+from ..balls import arb
 from ..validation import ParameterError
 from .rate import extrapolate
 from .value import Evaluator, digits_between
@@ -149,7 +148,7 @@ def _branch_point(model, parameter, unknown, at, digits, claim, points, params):
                              f"(e.g. {parameter}=1.5)")
     at_e = _exact.parse(at, "at")
     ev = Evaluator(model, unknown, **params)
-    start = ev(digits, solve_all=True)
+    ev(digits, solve_all=True)  # solves once: ev.last_system, ev.last
     system = ev.last_system
     last = ev.last
     syms = {s.name: s for s in system.parameters}
