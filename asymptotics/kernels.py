@@ -12,10 +12,12 @@ and eigenvalue ``ξ_k = E_t[h(t) Q_k(t)]``, where ``t = <x, x'>/d`` has density 
 so that ``h(t) = Σ_k c_k Q_k(t)`` with ``c_k = N(d, k) ξ_k`` and ``h(1) = Σ_k c_k``. As d -> ∞,
 ``c_k`` tends to the Taylor coefficient ``h^(k)(0)/k!`` of ``h`` (for h analytic on [-1, 1]).
 
-Numerics (:func:`sphere_coefficients`). The direct route, ``c_k = N(d, k) E_t[h(t) Q_k(t)]`` by
-quadrature, multiplies an oscillating integral by a huge count: its rounding error is about
-``eps sqrt(N(d, k)) max|h|`` (0.3 at d = 2000, k = 12, where the exp kernel's c_12 is 2e-9), and
-such noise, lumped or resolved, acts as a large spurious ridge. So each c_k is computed by the
+Numerics (:func:`sphere_coefficients`; what the models read at run time from the coefficients,
+multiplicities and truncated spectra, is in the sympy-free :mod:`asymptotics.harmonics`). The
+direct route, ``c_k = N(d, k) E_t[h(t) Q_k(t)]`` by quadrature, multiplies an oscillating integral
+by a huge count: its rounding error is about ``eps sqrt(N(d, k)) max|h|`` (0.3 at d = 2000,
+k = 12, where the exp kernel's c_12 is 2e-9), and such noise, lumped or resolved, acts as a large
+spurious ridge. So each c_k is computed by the
 route with the smaller *error bound*: the **Taylor route** ``c_k = Σ_m a_m b_{m,k}`` (``a_m`` the
 Taylor coefficients of h, ``b_{m,k} >= 0`` the exact Gegenbauer coefficients of t^m; no
 cancellation for kernels with a_m >= 0, i.e. positive definite in every dimension) or
@@ -56,6 +58,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from . import harmonics
+from .harmonics import SphereCoefficients, degree_cap, gegenbauer, multiplicity
 from .validation import FormulaOneOf, ParameterError
 
 __all__ = ["KERNELS", "KernelDomain", "kernel_expr", "kernel_function", "multiplicity",
@@ -129,32 +133,6 @@ def _lambdified(expr: sp.Expr):
 def kernel_function(value):
     """Vectorized numpy ``h(t)`` (arguments clipped to [-1, 1] against rounding)."""
     return _lambdified(kernel_expr(value))
-
-
-def multiplicity(d: int, k: np.ndarray | int) -> np.ndarray:
-    """N(d, k): the dimension of degree-k spherical harmonics on S^{d-1} (float, may be huge)."""
-    k = np.asarray(k, dtype=float)
-    d = float(d)  # a Python int of 300 digits would make gammaln see an object array
-    if d < 2:
-        raise ParameterError(f"parameter 'd' must be an integer >= 2; got {d!r}")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        from scipy.special import gammaln
-
-        logb = gammaln(k + d - 2) - gammaln(k) - gammaln(d - 1)  # log binom(k + d - 3, k - 1)
-        out = (2 * k + d - 2) / np.maximum(k, 1) * np.exp(logb)
-    return np.where(k == 0, 1.0, out)
-
-
-def gegenbauer(d: int, degree: int, t: np.ndarray) -> np.ndarray:
-    """Q_k(t) for k = 0..degree (rows), normalised by Q_k(1) = 1."""
-    t = np.asarray(t, dtype=float)
-    out = np.empty((degree + 1,) + t.shape)
-    out[0] = 1.0
-    if degree >= 1:
-        out[1] = t
-    for k in range(1, degree):
-        out[k + 1] = ((2 * k + d - 2) * t * out[k] - k * out[k - 1]) / (k + d - 2)
-    return out
 
 
 # scipy's Gauss–Jacobi nodes lose accuracy for large parameters (NaN from about d = 1000 at 400
@@ -474,15 +452,6 @@ def series_from_coefficients(values, errors=None, tail: float = 0.0, h1: float |
                         polynomial=(tail == 0.0))
 
 
-def degree_cap(d: int, limit: float = 1e300) -> int:
-    """The largest K with N(d, K + 1) < ``limit`` (at most 200): higher degrees cannot be carried
-    in float64 (their eigenvalues are below c_k/1e300 and act only through their trace)."""
-    k = np.arange(1, 202)
-    with np.errstate(over="ignore"):
-        ok = multiplicity(int(d), k) < limit
-    return int(min(200, np.argmin(ok) - 1 if not ok.all() else 200))  # ok[K] <-> N(d, K+1)
-
-
 def _log_mixing(d: int, k: np.ndarray, j: np.ndarray) -> np.ndarray:
     """log b_{k+2j,k} from Gamma functions (float64; used for error bounds only)."""
     from scipy.special import gammaln
@@ -597,56 +566,6 @@ def _quadrature_route(kernel, series: KernelSeries | None, d: int, K: int, order
     return np.where(np.isfinite(c), c, 0.0), np.where(np.isfinite(err), err, np.inf)
 
 
-@dataclass(frozen=True, eq=False)
-class SphereCoefficients:
-    """Funk–Hecke coefficients ``c_k = N(d, k) ξ_k`` (k = 0..K) of a kernel on the sphere.
-
-    ``error[k]`` bounds ``|c_k - true c_k|`` (coefficients not larger than their bound are
-    reported as exactly 0: below rounding); ``method[k]`` is ``series`` (the Taylor route) or
-    ``quadrature``; ``h1 = h(1) = Σ_k c_k`` over all degrees.
-    """
-
-    d: int
-    c: np.ndarray
-    error: np.ndarray
-    method: tuple
-    h1: float
-    polynomial_degree: int | None  # degree of h when it is a polynomial (exact: c_k = 0 above it)
-
-    @property
-    def degree(self) -> int:
-        return self.c.size - 1
-
-    def truncate(self, K: int) -> "SphereCoefficients":
-        """The same coefficients for degrees 0..K (K <= degree)."""
-        if K > self.degree:
-            raise ValueError(f"truncate: degree {K} above the {self.degree} computed")
-        return SphereCoefficients(self.d, self.c[: K + 1], self.error[: K + 1], self.method[: K + 1], self.h1,
-                                  self.polynomial_degree)
-
-    @property
-    def multiplicities(self) -> np.ndarray:
-        return multiplicity(self.d, np.arange(self.degree + 1))
-
-    @property
-    def eigenvalues(self) -> np.ndarray:
-        with np.errstate(under="ignore"):
-            return self.c / self.multiplicities
-
-    def rest(self, K: int) -> tuple[float, float]:
-        """(Σ_{k > K} c_k, its error bound) = h(1) - Σ_{k <= K} c_k."""
-        if self.polynomial_degree is not None and self.polynomial_degree <= K:
-            return 0.0, 0.0
-        head = self.c[: K + 1]
-        rest = self.h1 - float(np.sum(head))
-        err = float(np.sum(self.error[: K + 1])) + (K + 4) * _EPS * (abs(self.h1) + float(np.sum(np.abs(head))))
-        if rest < -err:
-            raise ParameterError(
-                f"kernel: the degree-0..{K} coefficients sum to more than h(1) = {self.h1:.17g} "
-                f"(by {-rest:.3g}, error bound {err:.3g}): the kernel is not positive definite on the sphere")
-        return max(rest, 0.0), err
-
-
 _COEF_CACHE: dict = {}
 
 
@@ -753,44 +672,15 @@ def sphere_spectrum(kernel, d: int, degree: int, order: int = 400):
 
 def truncated_spectrum(kernel, d: int, degree: int, order: int = 400,
                        coefficients: SphereCoefficients | None = None) -> dict:
-    """The spectrum used by the ``sphere`` variants, with what its errors are.
-
-    Keys: ``eigenvalues``, ``multiplicities`` (degrees 0..degree and the lumped entry),
-    ``c`` (c_0..c_degree), ``coef_error`` (Σ of the coefficients' error bounds plus the mass that
-    float64 cannot carry: eigenvalues below the smallest normal number), ``tail_trace``
-    (Σ_{k > degree} c_k), ``tail_eigenvalue`` (tail_trace/N(d, degree + 1), an upper bound on
-    every neglected eigenvalue, since N(d, k) increases with k for d >= 3). ``coefficients``: a
-    :class:`SphereCoefficients` (of degree >= ``degree``) computed otherwise (``kernel`` unused).
-    """
-    co = sphere_coefficients(kernel, d, degree, order) if coefficients is None else coefficients.truncate(degree)
-    K = degree
-    mult = multiplicity(int(d), np.arange(K + 2))
-    rest, rest_err = co.rest(K)
-    with np.errstate(under="ignore"):
-        eig = np.append(co.c / mult[:-1], rest / mult[-1])
-    lost = float(np.sum(np.append(co.c, rest)[(eig == 0) & (np.append(co.c, rest) > 0)]))
-    return {"eigenvalues": eig, "multiplicities": mult, "c": co.c, "coef_error": float(np.sum(co.error)) + rest_err + lost,
-            "tail_trace": rest, "tail_eigenvalue": float(eig[-1]), "coefficients": co}
+    """:func:`asymptotics.harmonics.truncated_spectrum` of a kernel (its :func:`sphere_coefficients`
+    at dimension d, or ``coefficients`` computed otherwise, of degree >= ``degree``)."""
+    co = sphere_coefficients(kernel, d, degree, order) if coefficients is None else coefficients
+    return harmonics.truncated_spectrum(co, degree)
 
 
 def choose_degrees(kernel, d: int, n_max: float, ridge_min: float, target_degree: int,
                    tolerance: float = 1e-13, coefficients=None) -> int:
-    """The automatic truncation: the smallest K >= max(1, target_degree) at which lumping the
-    degrees above K perturbs df1 and df2 by at most ``tolerance`` (relative), from the bound
-    ``tail_trace tail_eigenvalue/(n κ²)`` with ``κ >= (ridge + tail_trace/2)/n``; at most
-    :func:`degree_cap` (d) (then the reported ``spectrum_error`` says what is left).
-    ``coefficients``: a function K -> :class:`SphereCoefficients` of degree K (instead of ``kernel``)."""
-    cap = degree_cap(d)
-    lo = max(1, int(target_degree))
-    if lo >= cap:
-        return lo
-    co = sphere_coefficients(kernel, d, cap) if coefficients is None else coefficients(cap)
-    mult = multiplicity(int(d), np.arange(cap + 2))
-    for K in range(lo, cap + 1):
-        rest, _ = co.rest(K)
-        if rest == 0.0:
-            return K
-        kappa_lo = max(ridge_min, rest / 2) / n_max
-        if rest * (rest / mult[K + 1]) / (n_max * kappa_lo ** 2) <= tolerance:
-            return K
-    return cap
+    """:func:`asymptotics.harmonics.choose_degrees` for a kernel (or ``coefficients``: a function
+    K -> :class:`SphereCoefficients` of degree K)."""
+    fn = coefficients if coefficients is not None else (lambda K: sphere_coefficients(kernel, d, K))
+    return harmonics.choose_degrees(fn, d, n_max, ridge_min, target_degree, tolerance)

@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "asymptotics"
 
 LAYERS = [
     ("leaf", {"outcome", "validation", "cache", "runtime", "progress"}),
-    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "free_probability",
+    ("data", {"integrals", "spectra", "priors", "activations", "kernels", "harmonics", "free_probability",
               "expressions", "precise_rules"}),
     ("symbolic", {"symbolic"}),
     ("vocabulary", {"vocabulary"}),

@@ -88,7 +88,8 @@ print(json.dumps({"obs": {k: repr(numpy.asarray(v).tolist()) for k, v in sorted(
 # random-features: a named activation's moments from cache.remember; gd-least-squares: its
 # Marchenko–Pastur rule lives in asymptotics.integrals, so the stored system names no model file;
 # the DMFT models: their losses, teachers, mixture layouts, activations and ξ are NamedKernels
-# (asymptotics.runtime), found by name in the cache, and so is spiked-wigner's scan of its prior
+# (asymptotics.runtime), found by name in the cache, and so is spiked-wigner's scan of its prior;
+# the sphere variants: a named kernel's (activation's) Funk–Hecke coefficients (harmonics.remembered)
 CASES = {"basis-pursuit": ({"delta": 0.2, "noise": 1.0}, False),
          "random-features": ({"psi1": 3.0, "psi2": 3.0, "lam": 1e-3, "activation": "relu"}, False),
          "gd-least-squares": ({"gamma": 0.5, "time": 20.0, "lam": 0.005, "step": 0.2}, False),
@@ -100,6 +101,10 @@ CASES = {"basis-pursuit": ({"delta": 0.2, "noise": 1.0}, False),
          "spherical-spin": ({"p": 3, "temperature": 0.0, "time": 1.0, "dt": 0.05}, False),
          "two-layer-population": ({"time": 1.0, "noise": 0.25, "activation": "erf"}, False),
          "spiked-wigner": ({"snr": 1.5, "prior": "sparse-rademacher", "eps": 0.2}, False),
+         "kernel-ridge": ({"n": 300, "d": 12, "ridge": 0.01, "noise": 0.1, "kernel": "exp",
+                           "target_powers": [0.0, 1.0, 0.5]}, False),
+         "nt-ridge": ({"n": 300, "width": 30, "d": 12, "ridge": 0.01, "noise": 0.1, "activation": "tanh",
+                       "weights": "sphere", "target_powers": [0.0, 1.0, 0.5]}, False),
          "boosting": ({"delta": 0.25, "noise": 0.25, "eps": 0.05, "lam": 1.0}, True)}
 
 

@@ -63,8 +63,8 @@ import numpy as np
 import sympy as sp
 
 from .. import spectra
-from ..kernels import (KernelDomain, choose_degrees, degree_cap, kernel_at_one, taylor_coefficients,
-                       truncated_spectrum)
+from ..harmonics import choose_degrees, degree_cap, remembered, truncated_spectrum
+from ..kernels import KernelDomain, kernel_at_one, sphere_coefficients, taylor_coefficients
 from ..symbolic import Average, ParamSpace, System, Unknown
 from ..validation import Array, Integer, Interval, param, ParameterError, Parameters
 from ._registry import Model, Reference, Variant, register
@@ -228,10 +228,11 @@ def _single(name, value) -> int:
     return int(vals[0])
 
 
-def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel, coefficients=None) -> int:
-    """The degrees resolved: ``degrees`` if given (at most :func:`~asymptotics.kernels.degree_cap`,
+def sphere_degrees(model: str, params, n_max: float, ridge_min: float, coefficients) -> int:
+    """The degrees resolved: ``degrees`` if given (at most :func:`~asymptotics.harmonics.degree_cap`,
     above which N(d, k) exceeds 1e300 and those degrees act only through their trace), else the
-    automatic truncation of :func:`~asymptotics.kernels.choose_degrees`."""
+    automatic truncation of :func:`~asymptotics.harmonics.choose_degrees` (``coefficients``: the
+    kernel as a function K -> its coefficients of degree K)."""
     d, deg = _single("d", params.d), _single("degrees", params.degrees)
     target = params.target_powers.size - 1
     cap = degree_cap(d)
@@ -240,7 +241,7 @@ def sphere_degrees(model: str, params, n_max: float, ridge_min: float, kernel, c
             f"{model}: 'target_powers' has degrees up to {target}, but at d = {d} the multiplicity "
             f"N(d, k) exceeds 1e300 above degree {cap}; give at most {cap + 1} target powers")
     if deg == 0:
-        return choose_degrees(kernel, d, n_max, ridge_min, target, coefficients=coefficients)
+        return choose_degrees(coefficients, d, n_max, ridge_min, target)
     return min(deg, cap)
 
 
@@ -260,20 +261,18 @@ def spectrum_values(spec: dict, target_powers, degree: int) -> dict:
 
 def _sphere_prepare(p: SphereParams) -> dict:
     d = _single("d", p.d)
-    deg = sphere_degrees("kernel-ridge", p, float(np.max(p.n)), float(np.min(p.ridge)), p.kernel)
-    return spectrum_values(_sphere_cached(p.kernel, d, deg), p.target_powers, deg)
+    coefficients = kernel_coefficients(p.kernel, d)
+    deg = sphere_degrees("kernel-ridge", p, float(np.max(p.n)), float(np.min(p.ridge)), coefficients)
+    return spectrum_values(truncated_spectrum(coefficients(deg), deg), p.target_powers, deg)
 
 
-_SPHERE_CACHE: dict = {}
-
-
-def _sphere_cached(kernel, d, degree):
-    key = (str(kernel), d, degree)
-    if key not in _SPHERE_CACHE:
-        if len(_SPHERE_CACHE) > 64:
-            _SPHERE_CACHE.clear()
-        _SPHERE_CACHE[key] = truncated_spectrum(kernel, d, degree)
-    return _SPHERE_CACHE[key]
+def kernel_coefficients(kernel, d: int):
+    """The kernel's Funk–Hecke coefficients at dimension d as a function of the degree K
+    (:func:`asymptotics.kernels.sphere_coefficients`); a kernel given by a name or formula text
+    has them kept in the code cache (computing them reads the kernel with sympy)."""
+    if isinstance(kernel, str):
+        return lambda K: remembered("kernel:" + kernel, d, K, 400, lambda: sphere_coefficients(kernel, d, K))
+    return lambda K: sphere_coefficients(kernel, d, K)
 
 
 @dataclass(frozen=True, kw_only=True)

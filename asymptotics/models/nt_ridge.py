@@ -120,7 +120,7 @@ import sympy as sp
 
 from ..activations import X, ActivationDomain, activation
 from .. import kernels as _kernels
-from ..kernels import multiplicity
+from ..harmonics import multiplicity, remembered, truncated_spectrum
 from ..symbolic import Average, ParamSpace, System
 from ..validation import Array, Integer, Interval, OneOf, param, Parameters
 from . import _bibliography as bibliography
@@ -340,9 +340,10 @@ def spectrum_edge(eigenvalues, multiplicities, n, features) -> np.ndarray:
 
     For p = inf, G'(κ) = 1 - df2/n (G convex, one minimum: df2 = n); for flat spectra this is
     Marchenko–Pastur's edge ξ(sqrt D - sqrt n)² (checked in the tests). For n > p it is the edge
-    of the p nonzero eigenvalues. Numerics: a log-grid over κ and a bounded Brent refinement."""
-    from scipy.optimize import minimize_scalar
-
+    of the p nonzero eigenvalues. Numerics: a log-grid over κ and a golden-section refinement in
+    log κ between the grid neighbours of its minimum (to 1e-10: G is flat there, so its value is
+    exact to rounding; golden section rather than scipy.optimize, whose import alone costs ~0.35 s
+    of a fresh process)."""
     xi = np.asarray(eigenvalues, dtype=float)
     m = np.asarray(multiplicities, dtype=float)
     live = (xi > 0) & (m > 0)
@@ -367,12 +368,30 @@ def spectrum_edge(eigenvalues, multiplicities, n, features) -> np.ndarray:
         value = 0.0
         if g[i] < 0:
             lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-            res = minimize_scalar(lambda u: float(G(np.array(math.exp(u)), nn, pp)),
-                                  bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-10})
-            value = -nn * min(float(res.fun), float(g[i]))
+            best = _golden_min(lambda u: float(G(np.array(math.exp(u)), nn, pp)), math.log(lo), math.log(hi))
+            value = -nn * min(best, float(g[i]))
         for idx in where:
             out[idx] = max(value, 0.0)
     return out
+
+
+def _golden_min(f, a: float, b: float, xatol: float = 1e-10) -> float:
+    """min of a unimodal f on [a, b] by golden-section search (the smallest value seen)."""
+    r = (math.sqrt(5.0) - 1.0) / 2.0
+    c, d = b - r * (b - a), a + r * (b - a)
+    fc, fd = f(c), f(d)
+    best = min(fc, fd)
+    while b - a > xatol:
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - r * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + r * (b - a)
+            fd = f(d)
+        best = min(best, fc, fd)
+    return best
 
 
 # -- equations -------------------------------------------------------------------------------------
@@ -439,13 +458,28 @@ class SphereParams(Parameters):
         check_sphere_degrees("nt-ridge", self)
 
 
+def nt_coefficients(value, d: int, weights: str = "gaussian"):
+    """The Funk–Hecke coefficients of the NT kernel of an activation at dimension d, as a function
+    of the degree K: Gaussian weights (:func:`nt_series` on the sphere) or spherical ones
+    (:func:`sphere_weight_coefficients`). Those of a named activation are kept in the code cache
+    (computing them reads σ with sympy), so a warm process needs no sympy."""
+    def compute(K):
+        expr = activation(value).expr
+        if weights == "sphere":
+            return sphere_weight_coefficients(expr, d, K)
+        return _kernels.sphere_coefficients(nt_series(expr), d, K)
+
+    if isinstance(value, str):
+        return lambda K: remembered(f"nt-{weights}:{value}", d, K, 400, lambda: compute(K))
+    return compute
+
+
 def _sphere_prepare(p: SphereParams) -> dict:
     dd = _single("d", p.d)
-    expr = activation(p.activation).expr
     n_max = float(np.max(p.n))
-    coefficients = (lambda K: sphere_weight_coefficients(expr, dd, K)) if p.weights == "sphere" else None
-    deg = sphere_degrees("nt-ridge", p, n_max, float(np.min(p.ridge)), nt_series(expr), coefficients)
-    spec = nt_spectrum(expr, dd, deg, p.weights)
+    coefficients = nt_coefficients(p.activation, dd, p.weights)
+    deg = sphere_degrees("nt-ridge", p, n_max, float(np.min(p.ridge)), coefficients)
+    spec = truncated_spectrum(coefficients(deg), deg)
     out = spectrum_values(spec, p.target_powers, deg)
     shape = np.broadcast_shapes(*(np.shape(getattr(p, f)) for f in ("n", "width", "d", "ridge", "noise", "degrees")))
     edge = spectrum_edge(spec["eigenvalues"], spec["multiplicities"], p.n, np.asarray(p.width, dtype=float) * dd)
