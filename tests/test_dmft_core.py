@@ -88,3 +88,27 @@ def test_dmft_result_is_frozen_and_indexable():
         r.at(0.7)
     with pytest.raises(Exception):
         r.iterations = 3
+
+
+def test_sobol_points_from_the_code_cache_are_the_same_bits(tmp_path, monkeypatch):
+    # small point sets are kept in the code cache (scipy.stats is slow to import); what comes back
+    # must be the scrambled Sobol set itself, and an entry of the wrong size is recomputed
+    from scipy.stats import qmc
+
+    from asymptotics import cache
+    from asymptotics.dmft import glm
+
+    monkeypatch.setenv("ASYMPTOTICS_CACHE_DIR", str(tmp_path / "c"))
+    direct = qmc.Sobol(d=7, scramble=True, seed=3).random_base2(6)
+    first = glm.sobol_uniforms(7, 50, 3)  # 50 paths -> 64 points
+    assert np.array_equal(first, direct)
+    files = list((tmp_path / "c").rglob("*.pkl"))
+    assert len(files) == 1 and files[0].parent.parent.name == "sobol"
+    assert np.array_equal(glm.sobol_uniforms(7, 64, 3), direct)
+    files[0].write_bytes(b"\0" * 16)  # damaged
+    assert np.array_equal(glm.sobol_uniforms(7, 64, 3), direct)
+    assert not np.array_equal(glm.sobol_uniforms(7, 64, 4), direct)  # the seed is part of the key
+    big = glm.SOBOL_CACHE_ENTRIES // 8 + 1  # too large to keep: computed each time, not stored
+    glm.sobol_uniforms(big, 8, 3)
+    assert len(list((tmp_path / "c").rglob("*.pkl"))) == 2
+    assert cache.enabled()

@@ -63,7 +63,7 @@ import scipy.linalg as sl
 from ..measures import GLMSpec, selection_rates
 from ..measures import mixture_error as _mixture_error, test_loss_mixture as _test_loss_mixture
 from ..measures import teacher_student_errors
-from .. import progress as _progress
+from .. import cache, progress as _progress
 from ..validation import Integer, Interval, ParameterError, check_memory, domain_error
 from .iteration import damped_iteration
 from .result import DMFTResult
@@ -75,13 +75,31 @@ MAX_STEPS = 2000
 _CHUNK_ENTRIES = 1 << 22  # entries of one chunk of tangent matrices (32 MiB)
 
 
+#: Sobol point sets up to this many numbers (1 MiB) are kept in the code cache: scipy.stats, which
+#: makes them, costs ~0.5-0.9 s to import, several times a small DMFT solve
+SOBOL_CACHE_ENTRIES = 1 << 17
+
+
 def sobol_uniforms(dim: int, paths: int, seed: int) -> np.ndarray:
     """Points of a scrambled Sobol sequence in [0, 1)^dim: (paths', dim), paths' = paths rounded up
-    to a power of two."""
-    from scipy.stats import qmc
+    to a power of two (scipy.stats.qmc; small sets are read back from the code cache, the same
+    bits, keyed by the sizes, the seed and scipy's version)."""
+    import scipy
 
     m = int(np.ceil(np.log2(max(int(paths), 2))))
-    return qmc.Sobol(d=dim, scramble=True, seed=int(seed)).random_base2(m)
+    shape = (1 << m, int(dim))
+    entry = None
+    if shape[0] * shape[1] <= SOBOL_CACHE_ENTRIES:
+        entry = cache.key("sobol", str(shape[1]), str(m), str(int(seed)), scipy.__version__)
+        raw = cache.read("sobol", entry)
+        if raw is not None and len(raw) == 8 * shape[0] * shape[1]:
+            return np.frombuffer(raw, dtype="<f8").reshape(shape).astype(float)
+    from scipy.stats import qmc
+
+    points = qmc.Sobol(d=shape[1], scramble=True, seed=int(seed)).random_base2(m)
+    if entry is not None:
+        cache.write("sobol", entry, np.ascontiguousarray(points, dtype="<f8").tobytes())
+    return points
 
 
 def _normals(u: np.ndarray) -> np.ndarray:

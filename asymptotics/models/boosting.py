@@ -244,8 +244,15 @@ def _bisect(f, lo, hi, iterations=100):
     return (lo + hi) / 2
 
 
-@functools.lru_cache(maxsize=None)
 def _scan_kernel(kind: str, prior: str | None):
+    """The scan's state-evolution residual as numpy code, found in the code cache by (kind,
+    prior) (built from the sympy blocks on a cold cache only)."""
+    from ..runtime import NamedKernel
+
+    return NamedKernel("boosting-scan", (kind, str(prior)), lambda: _scan_kernel_of(kind, prior))
+
+
+def _scan_kernel_of(kind: str, prior: str | None):
     from ..codegen import Kernel
 
     tau = sp.sqrt(tau2)

@@ -130,11 +130,21 @@ def teacher_measure(kappa_star_value: float) -> fp.MarchenkoPastur:
     return fp.MarchenkoPastur(1.0 / float(kappa_star_value))
 
 
-@functools.lru_cache(maxsize=None)
-def _recovery_kernel():
+def _recovery_kernel_of():
+    from ..codegen import Kernel  # a local name: the cached front then does not refer to codegen
+
     z = nuclear_recovery.zbar
-    psi = nuclear_recovery.psi(z, sp.Symbol("rho", positive=True))
-    return Kernel([psi, sp.diff(psi, z)], (sp.Symbol("rho", positive=True),), (z,))
+    rho = sp.Symbol("rho", positive=True)
+    psi = nuclear_recovery.psi(z, rho)
+    return Kernel([psi, sp.diff(psi, z)], (rho,), (z,))
+
+
+def _recovery_kernel():
+    """psi(z) and psi'(z) of ``nuclear-recovery`` as numpy code, found in the code cache by name
+    (built from the sympy formula on a cold cache only)."""
+    from ..runtime import NamedKernel
+
+    return NamedKernel("nuclear-route-recovery", (), _recovery_kernel_of)
 
 
 def recovery_threshold(kappa_star_value: float) -> float:
