@@ -245,19 +245,23 @@ class _Cone:
         raise RuntimeError(f"stagewise direction: active set did not settle in {max_iter} steps")
 
 
+def _path_start(a, y, max_breakpoints):
+    """What both path algorithms start from at the top level C = max |a'y|: (a, n, breakpoint
+    limit, beta = 0, correlations c = a'y, C, recorder holding the first breakpoint)."""
+    a = np.asarray(a, dtype=float)
+    n, p = a.shape
+    c = a.T @ np.asarray(y, dtype=float)
+    big_c = float(np.max(np.abs(c)))
+    rec = _Recorder(p)
+    beta = np.zeros(p)
+    rec.add(big_c, beta, 0.0)
+    return a, n, max_breakpoints or 200 * (n + p), beta, c, big_c, rec
+
+
 def stagewise_path(a: np.ndarray, y: np.ndarray, max_breakpoints: int | None = None) -> Path:
     """Exact infinitesimal forward stagewise (continuous-time l2-boosting) path; see module doc."""
-    a = np.asarray(a, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n, p = a.shape
-    limit = max_breakpoints or 200 * (n + p)
-    beta = np.zeros(p)
-    c = a.T @ y
-    big_c = float(np.max(np.abs(c)))
-    c0 = big_c
-    rec = _Recorder(p)
-    arc = 0.0
-    rec.add(big_c, beta, arc)
+    a, n, limit, beta, c, big_c, rec = _path_start(a, y, max_breakpoints)
+    c0, arc = big_c, 0.0
     cone = _Cone(a)
     j = int(np.argmax(np.abs(c)))
     for _ in range(limit):
@@ -294,18 +298,9 @@ def stagewise_path(a: np.ndarray, y: np.ndarray, max_breakpoints: int | None = N
 
 def lasso_path(a: np.ndarray, y: np.ndarray, max_breakpoints: int | None = None) -> Path:
     """Exact LASSO homotopy (LARS-lasso) down to ``lam = 0+`` (the minimum-l1 interpolant)."""
-    a = np.asarray(a, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n, p = a.shape
-    limit = max_breakpoints or 200 * (n + p)
-    beta = np.zeros(p)
-    c = a.T @ y
-    big_c = float(np.max(np.abs(c)))
-    c0 = big_c
+    a, n, limit, beta, c, big_c, rec = _path_start(a, y, max_breakpoints)
+    c0, arc = big_c, 0.0
     active = [int(np.argmax(np.abs(c)))]
-    rec = _Recorder(p)
-    arc = 0.0
-    rec.add(big_c, beta, arc)
     just_dropped = -1
     for _ in range(limit):
         act = np.asarray(active)
