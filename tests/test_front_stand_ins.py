@@ -144,3 +144,20 @@ def test_a_front_whose_named_kernel_left_the_cache_falls_back_to_the_model_file(
     cold, warm = _cold_and_warm("boosting", example, tmp_path, between=drop)
     assert warm["obs"] == cold["obs"]
     assert warm["fallback"] and warm["sympy"]
+
+
+def _first_examples():
+    import asymptotics as asy
+
+    return {name: dict(asy.models.get(name).variants[0].example) for name in asy.models.names()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(_first_examples()))
+def test_every_model_starts_warm_without_sympy_and_gives_the_cold_bits(name, tmp_path):
+    # what benchmarks/bench_startup.py measures, as a check: a warm process evaluates each model's
+    # first example from its cached front and code only (about 1-3 s per model, hence slow)
+    example = json.loads(json.dumps(_first_examples()[name], default=lambda v: np.asarray(v).tolist()))
+    cold, warm = _cold_and_warm(name, example, tmp_path)
+    assert warm["obs"] == cold["obs"]
+    assert not warm["fallback"] and not warm["sympy"]
