@@ -109,3 +109,15 @@ def test_squared_hinge_tends_to_the_square_loss_at_large_penalty():
     hinge_gaps = [abs(asy.evaluate("erm", lam=lam, loss="hinge", **kw).cosine
                       - asy.evaluate("erm", lam=lam, loss="square", **kw).cosine) for lam in (1e2, 1e3)]
     assert hinge_gaps[0] / hinge_gaps[1] == pytest.approx(10, rel=0.2)
+
+
+def test_the_name_tables_of_measures_match_their_sympy_forms():
+    # measures keeps names (sympy-free, for domains and warm starts) apart from the forms that
+    # build the kernels: adding an activation, target or layout must update both
+    from asymptotics import measures
+
+    _, activations, targets = measures.network_forms()
+    assert tuple(activations) == measures.NETWORK_ACTIVATIONS
+    assert tuple(targets) == measures.SINGLE_INDEX_TARGETS
+    for data, layout in measures.MIXTURE_LAYOUTS.items():
+        assert len(measures.mixture_forms(data)["fields"]) == layout.k
